@@ -1,0 +1,34 @@
+# Beian — two commands on a fresh machine with Python 3.11:
+#   make run   virtualenv, pinned requirements, migrations, roles, demo city, server on :5000
+#   make test  the whole test suite (SQLite; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV   := .venv
+BIN    := $(VENV)/bin
+FLASK  := $(BIN)/flask --app run
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test setup db lint clean bench
+
+$(STAMP): requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
+	touch $(STAMP)
+
+setup: $(STAMP)
+
+db: $(STAMP)
+	$(FLASK) db upgrade
+	$(FLASK) beian init
+	$(FLASK) beian demo
+
+run: db
+	$(FLASK) run --host 127.0.0.1 --port 5000
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

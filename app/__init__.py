@@ -1,0 +1,86 @@
+"""Beian (备案): the online employment-registration filing platform of a city's HR market."""
+
+from __future__ import annotations
+
+from flask import Flask
+from flask_appbuilder import Model
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from app.extensions import appbuilder, csrf, db, migrate
+
+
+def create_app(config: object | str = "config.Config") -> Flask:
+    """Build the web application. Starts no scheduler and syncs no permissions (see cli.py)."""
+    app = Flask(__name__, instance_relative_config=False)
+    app.config.from_object(config)
+    _override_from_environment(app)
+
+    db.init_app(app)
+    _configure_sqlite(app)
+    migrate.init_app(app, db, directory=str(_migrations_dir()), render_as_batch=True,
+                     compare_type=True)
+    csrf.init_app(app)  # before AppBuilder, so its views are protected
+
+    with app.app_context():
+        from app import models  # noqa: F401  (register every model on Model.metadata)
+
+        appbuilder.init_app(app, db.session)
+        from app.views import register_views
+
+        register_views(appbuilder)
+        appbuilder.post_init()
+
+    from app.cli import register_cli
+    from app.web import register_web_hooks
+
+    register_cli(app)
+    register_web_hooks(app)
+    return app
+
+
+def _override_from_environment(app: Flask) -> None:
+    import os
+
+    for key in ("RATELIMIT_STORAGE_URI",):
+        if os.environ.get(key):
+            app.config[key] = os.environ[key]
+
+
+def _migrations_dir():
+    from pathlib import Path
+
+    return Path(__file__).resolve().parent.parent / "migrations"
+
+
+_sqlite_listener_installed = False
+
+
+def _configure_sqlite(app: Flask) -> None:
+    """WAL, foreign keys and a busy timeout for SQLite. We emit BEGIN ourselves so that a write
+    use case can ask for BEGIN IMMEDIATE (services.unit_of_work): a write transaction that reads
+    first then cannot fail with 'database is locked' when it upgrades to a writer."""
+    global _sqlite_listener_installed
+    if _sqlite_listener_installed:
+        return
+    _sqlite_listener_installed = True
+
+    @event.listens_for(Engine, "connect")
+    def _on_connect(dbapi_connection, _record):  # pragma: no cover - trivial wiring
+        import sqlite3
+
+        if not isinstance(dbapi_connection, sqlite3.Connection):
+            return
+        dbapi_connection.isolation_level = None  # we issue BEGIN ourselves
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.execute("PRAGMA busy_timeout=15000")
+        cursor.close()
+
+    @event.listens_for(Engine, "begin")
+    def _on_begin(conn):  # pragma: no cover - trivial wiring
+        if conn.dialect.name == "sqlite":
+            immediate = conn.get_execution_options().get("sqlite_immediate")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")

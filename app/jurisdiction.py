@@ -1,0 +1,161 @@
+"""Jurisdiction (管辖范围): which units and persons a user may see and act on.
+
+A staff user's jurisdiction is their office's region and everything below it; an employer user's
+is their own unit; an individual's is their own person record. Every view, action, dropdown,
+custom endpoint and API resource filters through the clauses built here, so the rule lives once.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import g, has_request_context
+from flask_appbuilder.models.filters import BaseFilter
+from sqlalchemy import false, true
+
+from app.models.org import OfficeLevel
+from app.models.people import Person
+from app.models.units import Unit
+
+ROLE_ADMIN = "Admin"
+ROLE_CITY = "CityStaff"
+ROLE_DISTRICT = "DistrictStaff"
+ROLE_STREET = "StreetStaff"
+ROLE_COORDINATOR = "EventCoordinator"
+ROLE_EMPLOYER = "Employer"
+ROLE_INDIVIDUAL = "Individual"
+STAFF_ROLES = (ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR)
+
+
+@dataclass(frozen=True)
+class Jurisdiction:
+    scope: str                 # "all" | "district" | "street" | "unit" | "person" | "none"
+    region_id: int | None = None
+    unit_id: int | None = None
+    person_id: int | None = None
+
+    @property
+    def is_city_wide(self) -> bool:
+        return self.scope == "all"
+
+    # -- SQL clauses -----------------------------------------------------------------------
+    def unit_clause(self, unit=Unit):
+        if self.scope == "all":
+            return true()
+        if self.scope == "district":
+            return unit.district_id == self.region_id
+        if self.scope == "street":
+            return unit.street_id == self.region_id
+        if self.scope == "unit":
+            return unit.id == self.unit_id
+        return false()
+
+    def person_clause(self, person=Person):
+        if self.scope == "all":
+            return true()
+        if self.scope == "district":
+            return person.district_id == self.region_id
+        if self.scope == "street":
+            return person.street_id == self.region_id
+        if self.scope == "person":
+            return person.id == self.person_id
+        return false()
+
+    def region_clause(self, region_model):
+        """Regions a user may pick (e.g. the district/street of a unit they register)."""
+        if self.scope == "all":
+            return true()
+        if self.scope in ("district", "street"):
+            return (region_model.id == self.region_id) | (region_model.parent_id == self.region_id)
+        return false()
+
+    # -- checks on loaded objects ------------------------------------------------------------
+    def covers_unit(self, unit: Unit | None) -> bool:
+        if unit is None:
+            return False
+        if self.scope == "all":
+            return True
+        if self.scope == "district":
+            return unit.district_id == self.region_id
+        if self.scope == "street":
+            return unit.street_id == self.region_id
+        if self.scope == "unit":
+            return unit.id == self.unit_id
+        return False
+
+    def covers_person(self, person: Person | None) -> bool:
+        if person is None:
+            return False
+        if self.scope == "all":
+            return True
+        if self.scope == "district":
+            return person.district_id == self.region_id
+        if self.scope == "street":
+            return person.street_id == self.region_id
+        if self.scope == "person":
+            return person.id == self.person_id
+        return False
+
+
+NOWHERE = Jurisdiction("none")
+
+
+def role_names(user) -> set[str]:
+    return {r.name for r in getattr(user, "roles", None) or []}
+
+
+def jurisdiction_of(user) -> Jurisdiction:
+    """The jurisdiction of a user. Unauthenticated users and users without an office/unit/person
+    link have none: the safe default."""
+    if user is None or not getattr(user, "is_authenticated", False):
+        return NOWHERE
+    roles = role_names(user)
+    if ROLE_ADMIN in roles:
+        return Jurisdiction("all")
+    office = getattr(user, "office", None)
+    if roles & set(STAFF_ROLES) and office is not None:
+        if office.level == OfficeLevel.CITY:
+            return Jurisdiction("all")
+        if office.level == OfficeLevel.DISTRICT:
+            return Jurisdiction("district", region_id=office.region_id)
+        if office.level == OfficeLevel.STREET:
+            return Jurisdiction("street", region_id=office.region_id)
+    if ROLE_EMPLOYER in roles and getattr(user, "unit_id", None):
+        return Jurisdiction("unit", unit_id=user.unit_id)
+    if ROLE_INDIVIDUAL in roles and getattr(user, "person_id", None):
+        return Jurisdiction("person", person_id=user.person_id)
+    return NOWHERE
+
+
+def current_jurisdiction() -> Jurisdiction:
+    if not has_request_context():
+        return NOWHERE
+    return jurisdiction_of(getattr(g, "user", None))
+
+
+class UnitJurisdictionFilter(BaseFilter):
+    """FAB base filter: only units in the current user's jurisdiction."""
+
+    name = "jurisdiction"
+    arg_name = "jur"
+
+    def apply(self, query, value):
+        return query.filter(current_jurisdiction().unit_clause())
+
+
+class PersonJurisdictionFilter(BaseFilter):
+    name = "jurisdiction"
+    arg_name = "jur"
+
+    def apply(self, query, value):
+        return query.filter(current_jurisdiction().person_clause())
+
+
+class RegionJurisdictionFilter(BaseFilter):
+    name = "jurisdiction"
+    arg_name = "jur"
+
+    def apply(self, query, value):
+        from app.models.org import Region
+
+        return query.filter(current_jurisdiction().region_clause(Region))

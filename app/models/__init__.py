@@ -1,0 +1,19 @@
+"""SQLAlchemy models, one module per aggregate. Importing this package registers them all on
+flask_appbuilder.Model.metadata, which Alembic compares against."""
+
+from app.models.audit import AuditLog  # noqa: F401
+from app.models.codes import (  # noqa: F401
+    ContractType,
+    EducationLevel,
+    EmployerType,
+    EmploymentForm,
+    IndustryDivision,
+    IndustrySection,
+    OwnershipType,
+    SpecialGroup,
+    TerminationReason,
+)
+from app.models.org import Office, OfficeLevel, Region, RegionLevel  # noqa: F401
+from app.models.people import Person, person_special_group  # noqa: F401
+from app.models.units import Unit, UnitStatus  # noqa: F401
+from app.models.users import BeianUser  # noqa: F401

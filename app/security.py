@@ -1,0 +1,167 @@
+"""Security: our SecurityManager, roles as code and their idempotent sync, password policy.
+
+Roles are defined here and written to the database only by `flask beian init` (never at
+start-up: workers syncing permissions at boot race and corrupt permission rows)."""
+
+from __future__ import annotations
+
+import re
+
+from flask import request
+from flask_appbuilder.exceptions import PasswordComplexityValidationError
+from flask_appbuilder.security.sqla.manager import SecurityManager
+from flask_appbuilder.security.views import UserDBModelView
+
+from app.jurisdiction import (
+    ROLE_ADMIN,
+    ROLE_CITY,
+    ROLE_COORDINATOR,
+    ROLE_DISTRICT,
+    ROLE_EMPLOYER,
+    ROLE_INDIVIDUAL,
+    ROLE_STREET,
+)
+from app.models.users import BeianUser
+
+ROLE_PUBLIC = "Public"
+
+READ = ("can_list", "can_show")
+WRITE = ("can_list", "can_show", "can_add", "can_edit")
+CODE_LIST_VIEWS = (
+    "IndustrySectionView", "IndustryDivisionView", "EmployerTypeView", "OwnershipTypeView",
+    "EducationLevelView", "SpecialGroupView", "TerminationReasonView", "ContractTypeView",
+    "EmploymentFormView",
+)
+
+
+def _grant(views, perms) -> dict[str, tuple[str, ...]]:
+    return {v: tuple(perms) for v in views}
+
+
+_STAFF_COMMON = {
+    **_grant(("RegionView", "OfficeView"), READ),
+    **_grant(CODE_LIST_VIEWS, READ),
+    "PersonView": WRITE,
+    "PersonLookupView": ("can_lookup", "can_reveal"),
+}
+
+# role → view (FAB class_permission_name) → permissions. "*" means every permission the view has.
+# Admin gets every permission of every view (computed at sync).
+ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
+    ROLE_CITY: {
+        **_STAFF_COMMON,
+        "UnitView": WRITE + ("can_approve", "can_suspend", "can_reveal_code_override"),
+        "AuditLogView": READ,
+    },
+    ROLE_DISTRICT: {
+        **_STAFF_COMMON,
+        "UnitView": WRITE + ("can_approve", "can_suspend"),
+    },
+    ROLE_STREET: {
+        **_STAFF_COMMON,
+        "UnitView": WRITE,
+    },
+    ROLE_COORDINATOR: {
+        "UnitView": READ,
+        **_grant(("RegionView", "OfficeView"), READ),
+    },
+    ROLE_EMPLOYER: {
+        "UnitView": READ,
+    },
+    ROLE_INDIVIDUAL: {},
+    ROLE_PUBLIC: {},
+}
+
+# Menu entries a role may see (FAB checks menu_access on category and item names).
+ROLE_MENUS: dict[str, tuple[str, ...]] = {
+    ROLE_CITY: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
+                "Industry sections", "Industry divisions", "Employer types", "Ownership types",
+                "Education levels", "Special groups", "Termination reasons", "Contract types",
+                "Employment forms", "Audit", "Audit log", "Find person"),
+    ROLE_DISTRICT: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
+                    "Industry sections", "Industry divisions", "Employer types",
+                    "Ownership types", "Education levels", "Special groups",
+                    "Termination reasons", "Contract types", "Employment forms", "Find person"),
+    ROLE_STREET: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
+                  "Industry sections", "Industry divisions", "Employer types", "Ownership types",
+                  "Education levels", "Special groups", "Termination reasons", "Contract types",
+                  "Employment forms", "Find person"),
+    ROLE_COORDINATOR: ("Organisation", "Units", "Regions", "Offices"),
+    ROLE_EMPLOYER: ("Organisation", "Units"),
+}
+
+ALL_ROLES = (ROLE_ADMIN, ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR, ROLE_EMPLOYER,
+             ROLE_INDIVIDUAL, ROLE_PUBLIC)
+
+
+_CLASSES = (re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"\d"),
+            re.compile(r"[^A-Za-z0-9]"))
+
+
+def password_complexity(password: str) -> None:
+    """At least 10 characters from at least three of: upper case, lower case, digits, symbols."""
+    classes = sum(1 for rx in _CLASSES if rx.search(password or ""))
+    if len(password or "") < 10 or classes < 3:
+        raise PasswordComplexityValidationError(
+            "密码至少 10 位，并且须包含大写字母、小写字母、数字、符号中的至少三类。"
+            "请换一个更复杂的密码。")
+
+
+class BeianUserDBModelView(UserDBModelView):
+    """User administration with the office / unit / person that decide jurisdiction."""
+
+    list_columns = ["username", "first_name", "last_name", "active", "roles", "office", "unit"]
+    search_columns = ["username", "first_name", "last_name", "email", "active", "roles",
+                      "office", "unit"]
+    add_columns = ["first_name", "last_name", "username", "active", "email", "roles", "office",
+                   "unit", "password", "conf_password"]
+    edit_columns = ["first_name", "last_name", "username", "active", "email", "roles", "office",
+                    "unit"]
+    show_fieldsets = UserDBModelView.show_fieldsets + [
+        ("管辖", {"fields": ["office", "unit", "person"], "expanded": True}),
+    ]
+
+
+class BeianSecurityManager(SecurityManager):
+    user_model = BeianUser
+    userdbmodelview = BeianUserDBModelView
+
+    def on_user_login(self, user) -> None:
+        from app.services.audit import record
+
+        record("user", user.id, "login", user=user, ip=request.remote_addr if request else "")
+
+    # -- roles as code -----------------------------------------------------------------------
+    def sync_roles(self) -> dict[str, int]:
+        """Create every view's permissions and set each role's permissions to exactly its
+        definition. Idempotent: running it twice changes nothing the second time."""
+        for role_name in ALL_ROLES:  # FAB grants new permissions to Admin: it must exist first
+            if self.find_role(role_name) is None:
+                self.add_role(role_name)
+        self.appbuilder.add_permissions(update_perms=True)
+        session = self.session
+        all_pvms = session.query(self.permissionview_model).all()
+        by_view: dict[str, dict[str, object]] = {}
+        for pvm in all_pvms:
+            by_view.setdefault(pvm.view_menu.name, {})[pvm.permission.name] = pvm
+
+        counts = {}
+        for role_name in ALL_ROLES:
+            role = self.find_role(role_name)
+            if role_name == ROLE_ADMIN:
+                wanted = list(all_pvms)
+            else:
+                wanted = []
+                for view, perms in ROLE_DEFINITIONS.get(role_name, {}).items():
+                    available = by_view.get(view, {})
+                    names = available.keys() if "*" in perms else perms
+                    wanted.extend(available[p] for p in names if p in available)
+                for menu in ROLE_MENUS.get(role_name, ()):
+                    pvm = by_view.get(menu, {}).get("menu_access")
+                    if pvm is not None:
+                        wanted.append(pvm)
+            if {p.id for p in role.permissions} != {p.id for p in wanted}:
+                role.permissions = wanted
+            counts[role_name] = len(wanted)
+        session.commit()
+        return counts

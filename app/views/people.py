@@ -1,0 +1,114 @@
+"""Workers (劳动者): staff administration within jurisdiction, ID numbers masked.
+
+ID numbers never travel in a URL: the list search has no ID-number filter; staff look a person up
+through a POST form, and reveal a full number through a POST that is audited."""
+
+from __future__ import annotations
+
+from flask import abort, flash, g, redirect, request, url_for
+from flask_appbuilder import BaseView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.models.sqla.filters import FilterEqual
+from flask_appbuilder.models.sqla.interface import SQLAInterface
+from flask_appbuilder.security.decorators import has_access
+from sqlalchemy import select
+
+from app.domain.errors import DomainError
+from app.domain.identifiers import validate_citizen_id, validate_mobile
+from app.extensions import db
+from app.jurisdiction import PersonJurisdictionFilter, RegionJurisdictionFilter, jurisdiction_of
+from app.models.org import RegionLevel
+from app.models.people import Person
+from app.services import people as people_service
+from app.services.audit import pending_changes, record
+from app.views.base import DomainValidator, JurisdictionModelView, rollback_on_error
+
+PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "district_id",
+                       "street_id", "household_region_code")
+
+
+class PersonView(JurisdictionModelView):
+    datamodel = SQLAInterface(Person)
+    base_filters = [["id", PersonJurisdictionFilter, None]]
+    list_title = "劳动者"
+    show_title = "劳动者详情"
+    add_title = "登记劳动者"
+    edit_title = "修改劳动者信息"
+    show_template = "beian/person_show.html"
+    list_columns = ["name", "citizen_id_masked", "sex_label", "birth_date", "phone", "education",
+                    "district", "street"]
+    # No citizen_id here: FAB's search filters travel in the query string.
+    search_columns = ["name", "phone", "education", "district", "street", "special_groups"]
+    add_columns = ["name", "citizen_id", "phone", "education", "household_region_code",
+                   "district", "street", "special_groups"]
+    edit_columns = ["name", "phone", "education", "household_region_code", "district", "street",
+                    "special_groups"]
+    show_columns = ["name", "citizen_id_masked", "sex_label", "birth_date", "phone", "education",
+                    "household_region_code", "district", "street", "special_groups", "created_at"]
+    order_columns = ["name", "birth_date"]
+    base_order = ("id", "asc")
+    label_columns = {
+        "name": "姓名", "citizen_id": "公民身份号码", "citizen_id_masked": "公民身份号码",
+        "sex_label": "性别", "birth_date": "出生日期", "phone": "手机号码", "education": "学历",
+        "household_region_code": "户籍地区划代码", "district": "户籍所在区", "street": "户籍所在街道",
+        "special_groups": "特殊群体", "created_at": "登记时间",
+    }
+    description_columns = {
+        "citizen_id": "18 位；性别和出生日期由号码自动得出。从表格复制时请确认未被转成科学计数法。",
+        "household_region_code": "留空则取身份证号码前 6 位。",
+    }
+    validators_columns = {
+        "citizen_id": [DomainValidator(validate_citizen_id, lambda cid: cid.number)],
+        "phone": [DomainValidator(validate_mobile, lambda v: v)],
+    }
+    add_form_query_rel_fields = edit_form_query_rel_fields = {
+        "district": [["level", FilterEqual, RegionLevel.DISTRICT],
+                     ["id", RegionJurisdictionFilter, None]],
+        "street": [["level", FilterEqual, RegionLevel.STREET],
+                   ["id", RegionJurisdictionFilter, None]],
+    }
+
+    def pre_add(self, item):
+        with rollback_on_error():
+            people_service.prepare_person(item)
+            db.session.add(item)
+            db.session.flush()
+            record("person", item.id, "create", after={"name": item.name})
+
+    def pre_update(self, item):
+        with rollback_on_error():
+            people_service.prepare_person(item)
+            before, after = pending_changes(item, PERSON_AUDIT_FIELDS)
+            record("person", item.id, "update", before=before, after=after)
+
+
+class PersonLookupView(BaseView):
+    """Find a person by ID number (POST only) and reveal a full number (POST, audited)."""
+
+    route_base = "/person-lookup"
+    default_view = "lookup"
+
+    @expose("/", methods=["GET", "POST"])
+    @has_access
+    def lookup(self):
+        if request.method == "POST":
+            person = people_service.find_person_by_citizen_id(
+                request.form.get("citizen_id", ""), jurisdiction_of(g.user))
+            if person is not None:
+                return redirect(url_for("PersonView.show", pk=person.id))
+            # The same answer for a malformed, unknown or out-of-jurisdiction number.
+            flash("在您的管辖范围内未找到该身份证号码对应的劳动者。请核对号码后重试。", "warning")
+        return self.render_template("beian/person_lookup.html")
+
+    @expose("/reveal/<int:pk>", methods=["POST"])
+    @has_access
+    def reveal(self, pk: int):
+        person = db.session.scalar(
+            select(Person).where(Person.id == pk, jurisdiction_of(g.user).person_clause()))
+        if person is None:
+            abort(404)
+        try:
+            number = people_service.reveal_citizen_id(person, request.form.get("reason"))
+        except DomainError as exc:  # pragma: no cover - defensive
+            abort(400, exc.message)
+        return self.render_template("beian/person_reveal.html", person=person, number=number)

@@ -1,0 +1,17 @@
+"""Request hooks: security headers; no caching of anything a logged-in user sees."""
+
+from flask import Flask, request
+from flask_login import current_user
+
+
+def register_web_hooks(app: Flask) -> None:
+    @app.after_request
+    def _headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "SAMEORIGIN")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        auth_page = request.path.startswith(("/login", "/logout", "/register", "/users/"))
+        if auth_page or getattr(current_user, "is_authenticated", False):
+            response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0"
+            response.headers["Pragma"] = "no-cache"
+        return response

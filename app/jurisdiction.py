@@ -33,6 +33,7 @@ class Jurisdiction:
     region_id: int | None = None
     unit_id: int | None = None
     person_id: int | None = None
+    parent_region_id: int | None = None  # a street office's district (for region pickers)
 
     @property
     def is_city_wide(self) -> bool:
@@ -65,8 +66,10 @@ class Jurisdiction:
         """Regions a user may pick (e.g. the district/street of a unit they register)."""
         if self.scope == "all":
             return true()
-        if self.scope in ("district", "street"):
+        if self.scope == "district":
             return (region_model.id == self.region_id) | (region_model.parent_id == self.region_id)
+        if self.scope == "street":
+            return region_model.id.in_([self.region_id, self.parent_region_id])
         return false()
 
     # -- checks on loaded objects ------------------------------------------------------------
@@ -119,7 +122,8 @@ def jurisdiction_of(user) -> Jurisdiction:
         if office.level == OfficeLevel.DISTRICT:
             return Jurisdiction("district", region_id=office.region_id)
         if office.level == OfficeLevel.STREET:
-            return Jurisdiction("street", region_id=office.region_id)
+            return Jurisdiction("street", region_id=office.region_id,
+                                parent_region_id=office.region.parent_id)
     if ROLE_EMPLOYER in roles and getattr(user, "unit_id", None):
         return Jurisdiction("unit", unit_id=user.unit_id)
     if ROLE_INDIVIDUAL in roles and getattr(user, "person_id", None):

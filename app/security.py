@@ -50,12 +50,12 @@ _STAFF_COMMON = {
 ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     ROLE_CITY: {
         **_STAFF_COMMON,
-        "UnitView": WRITE + ("can_approve", "can_suspend", "can_reveal_code_override"),
+        "UnitView": WRITE + ("approve", "suspend", "can_override_checksum"),
         "AuditLogView": READ,
     },
     ROLE_DISTRICT: {
         **_STAFF_COMMON,
-        "UnitView": WRITE + ("can_approve", "can_suspend"),
+        "UnitView": WRITE + ("approve", "suspend"),
     },
     ROLE_STREET: {
         **_STAFF_COMMON,

@@ -299,7 +299,7 @@ def citizen_id_check_char(first17: str) -> str:
     """
     if len(first17) != 17 or not _is_ascii_digits(first17):
         raise ValueError("first17 must be exactly 17 ASCII digits")
-    total = sum(int(d) * w for d, w in zip(first17, CITIZEN_ID_WEIGHTS))
+    total = sum(int(d) * w for d, w in zip(first17, CITIZEN_ID_WEIGHTS, strict=False))
     return _CITIZEN_ID_CHECK_CHARS[total % 11]
 
 
@@ -504,7 +504,7 @@ def credit_code_check_char(first17: str) -> str:
     """
     if len(first17) != 17 or any(c not in CREDIT_CODE_ALPHABET for c in first17):
         raise ValueError("first17 must be 17 characters of CREDIT_CODE_ALPHABET")
-    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS))
+    total = sum(CREDIT_CODE_ALPHABET.index(c) * w for c, w in zip(first17, CREDIT_CODE_WEIGHTS, strict=False))
     return CREDIT_CODE_ALPHABET[(31 - total % 31) % 31]
 
 

@@ -10,13 +10,13 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 
 # Enums are stored by name ("DISTRICT"); their value is the Chinese label FAB's forms show.
-class RegionLevel(str, enum.Enum):
+class RegionLevel(enum.StrEnum):
     CITY = "市"
     DISTRICT = "区（县级市）"
     STREET = "街道（镇）"
 
 
-class OfficeLevel(str, enum.Enum):
+class OfficeLevel(enum.StrEnum):
     CITY = "市级"
     DISTRICT = "区级"
     STREET = "街道级"

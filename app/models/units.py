@@ -13,7 +13,7 @@ from app.models.codes import EmployerType, IndustryDivision, IndustrySection, Ow
 from app.models.org import Region
 
 
-class UnitStatus(str, enum.Enum):
+class UnitStatus(enum.StrEnum):
     PENDING = "待审核"     # opened online, waiting for district staff
     ACTIVE = "正常"
     SUSPENDED = "已停用"

@@ -124,7 +124,7 @@ _SECTION_WEIGHTS = {"C": 40, "F": 6, "G": 12, "H": 6, "I": 6, "K": 2, "L": 3, "M
 
 
 def _pick(rng, weighted):
-    items, weights = zip(*weighted)
+    items, weights = zip(*weighted, strict=False)
     return rng.choices(items, weights=weights)[0]
 
 

@@ -11,6 +11,7 @@ from app.extensions import db
 from app.models.org import Region
 from app.models.people import Person
 from app.services.audit import record
+from app.services.units import related
 
 
 def prepare_person(person: Person) -> Person:
@@ -41,11 +42,13 @@ def prepare_person(person: Person) -> Person:
                           "该身份证号码已登记，不能重复登记。请用“按身份证号查找”找到该劳动者。",
                           "A person with this ID number is already registered.",
                           field="citizen_id")
-    if person.street_id:
-        street = db.session.get(Region, person.street_id)
-        if person.district_id is None:
+    street = related(person, "street", Region)
+    if street is not None:
+        district = related(person, "district", Region)
+        if district is None:
             person.district_id = street.parent_id
-        check_street_in_district(street.parent_id, person.district_id)
+        else:
+            check_street_in_district(street.parent_id, district.id)
     return person
 
 

@@ -34,6 +34,15 @@ def check_credit_code(code: str, *, override_reason: str | None = None,
         raise exc.for_field("credit_code")
 
 
+def related(obj, name: str, model, fk: str | None = None):
+    """A many-to-one target, whether the caller set the relationship (forms) or the key (data)."""
+    target = getattr(obj, name)
+    if target is not None:
+        return target
+    key = getattr(obj, fk or f"{name}_id")
+    return db.session.get(model, key) if key is not None else None
+
+
 def prepare_unit(unit: Unit, *, may_override: bool = False) -> Unit:
     """Normalise and check a unit before it is saved (new or changed). Raises DomainError."""
     unit.name = (unit.name or "").strip()
@@ -54,8 +63,8 @@ def prepare_unit(unit: Unit, *, may_override: bool = False) -> Unit:
                           "请在单位列表中查找该单位。",
                           "A unit with this credit code is already registered.",
                           field="credit_code")
-    district = db.session.get(Region, unit.district_id) if unit.district_id else None
-    street = db.session.get(Region, unit.street_id) if unit.street_id else None
+    district = related(unit, "district", Region)
+    street = related(unit, "street", Region)
     if district is None or district.level != RegionLevel.DISTRICT:
         raise DomainError("UNIT_DISTRICT_REQUIRED", "请选择单位所在的区（县级市）。",
                           "Choose the unit's district.", field="district")
@@ -63,12 +72,14 @@ def prepare_unit(unit: Unit, *, may_override: bool = False) -> Unit:
         raise DomainError("UNIT_STREET_REQUIRED", "请选择单位所在的街道（镇）。",
                           "Choose the unit's street.", field="street")
     check_street_in_district(street.parent_id, district.id)
-    division = db.session.get(IndustryDivision, unit.industry_division_code)
+    division = related(unit, "industry_division", IndustryDivision, "industry_division_code")
     if division is None:
         raise DomainError("UNIT_INDUSTRY_REQUIRED", "请选择单位的行业（国民经济行业分类大类）。",
                           "Choose the unit's industry division.", field="industry_division")
     unit.industry_section_code = division.section_code
-    if unit.headcount is None or unit.headcount < 0:
+    if unit.headcount is None:
+        unit.headcount = 0
+    if unit.headcount < 0:
         raise DomainError("UNIT_HEADCOUNT", "职工人数不能为负数。", "Headcount must be ≥ 0.",
                           field="headcount")
     return unit

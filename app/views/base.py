@@ -8,6 +8,7 @@ from flask import abort, request
 from flask_appbuilder import ModelView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
+from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from app.domain.errors import DomainError
@@ -82,10 +83,17 @@ def rollback_on_error():
         raise
 
 
+def checkbox_fields(labels: dict[str, str]) -> dict[str, BooleanField]:
+    """Form fields for NOT NULL booleans: FAB would mark them required, so an unticked box
+    ('no') could never be submitted."""
+    return {name: BooleanField(text, default=False) for name, text in labels.items()}
+
+
 def read_only_view(view_cls):
     """Mark a ModelView read-only (list/show only)."""
     view_cls.base_permissions = ["can_list", "can_show"]
     return view_cls
 
 
-__all__ = ["JurisdictionModelView", "DomainValidator", "read_only_view", "has_access", "expose"]
+__all__ = ["JurisdictionModelView", "DomainValidator", "read_only_view", "checkbox_fields", "has_access",
+           "expose"]

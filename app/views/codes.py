@@ -3,7 +3,9 @@
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 
 from app.models import codes
-from app.views.base import JurisdictionModelView
+from app.views.base import JurisdictionModelView, checkbox_fields
+
+_BOOLEANS = {"active", "needs_review", "counts_as_employer_initiated"}
 
 _LABELS = {"code": "代码", "name": "名称", "standard": "标准版本", "sort": "排序",
            "active": "启用", "section": "门类", "parent_code": "上级代码", "article": "法律依据",
@@ -23,6 +25,10 @@ def _code_view(model, title, extra=()):
         "label_columns": _LABELS,
         "base_order": ("sort", "asc"),
         "page_size": 50,
+        "add_form_extra_fields": checkbox_fields(
+            {c: _LABELS[c] for c in ("active", *extra) if c in _BOOLEANS}),
+        "edit_form_extra_fields": checkbox_fields(
+            {c: _LABELS[c] for c in ("active", *extra) if c in _BOOLEANS}),
     })
 
 

@@ -12,6 +12,8 @@ from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
+from wtforms import StringField
+from wtforms.validators import Optional, Regexp, ValidationError
 
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id, validate_mobile
@@ -20,11 +22,23 @@ from app.jurisdiction import PersonJurisdictionFilter, RegionJurisdictionFilter,
 from app.models.org import RegionLevel
 from app.models.people import Person
 from app.services import people as people_service
-from app.services.audit import pending_changes, record
+from app.services.audit import pending_changes, plain, record
 from app.views.base import DomainValidator, JurisdictionModelView, rollback_on_error
 
 PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "district_id",
                        "street_id", "household_region_code")
+
+
+class NotYetRegistered:
+    """Field validator: a clear message when the ID number is already on file."""
+
+    def __call__(self, form, field):
+        if not field.data:
+            return
+        exists = db.session.scalar(select(Person.id).where(Person.citizen_id == field.data))
+        if exists:
+            raise ValidationError("该身份证号码已登记，不能重复登记。请用“按身份证号查找”找到该劳动者。"
+                                  "（PERSON_DUPLICATE）")
 
 
 class PersonView(JurisdictionModelView):
@@ -58,8 +72,14 @@ class PersonView(JurisdictionModelView):
         "household_region_code": "留空则取身份证号码前 6 位。",
     }
     validators_columns = {
-        "citizen_id": [DomainValidator(validate_citizen_id, lambda cid: cid.number)],
+        "citizen_id": [DomainValidator(validate_citizen_id, lambda cid: cid.number),
+                       NotYetRegistered()],
         "phone": [DomainValidator(validate_mobile, lambda v: v)],
+    }
+    add_form_extra_fields = edit_form_extra_fields = {
+        "household_region_code": StringField(
+            "户籍地区划代码", validators=[Optional(), Regexp(r"^\d{6}$", message="请填写 6 位数字的区划代码。")],
+            description="留空则取身份证号码前 6 位。"),
     }
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "district": [["level", FilterEqual, RegionLevel.DISTRICT],
@@ -77,8 +97,10 @@ class PersonView(JurisdictionModelView):
 
     def pre_update(self, item):
         with rollback_on_error():
-            people_service.prepare_person(item)
+            # Read the history before any query autoflushes it away.
             before, after = pending_changes(item, PERSON_AUDIT_FIELDS)
+            people_service.prepare_person(item)
+            after = {name: plain(getattr(item, name)) for name in after}
             record("person", item.id, "update", before=before, after=after)
 
 

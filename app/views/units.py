@@ -15,8 +15,8 @@ from app.jurisdiction import RegionJurisdictionFilter, UnitJurisdictionFilter
 from app.models.org import RegionLevel
 from app.models.units import Unit
 from app.services import units as unit_service
-from app.services.audit import pending_changes, record
-from app.views.base import JurisdictionModelView, rollback_on_error
+from app.services.audit import pending_changes, plain, record
+from app.views.base import JurisdictionModelView, checkbox_fields, rollback_on_error
 
 _DISTRICTS = [["level", FilterEqual, RegionLevel.DISTRICT], ["id", RegionJurisdictionFilter, None]]
 _STREETS = [["level", FilterEqual, RegionLevel.STREET], ["id", RegionJurisdictionFilter, None]]
@@ -78,6 +78,8 @@ class UnitView(JurisdictionModelView):
         "credit_code_override_reason": "仅当历史代码无法通过校验位检查时由市级人员填写原因。",
     }
     validators_columns = {"credit_code": [CreditCodeField()], "street": [StreetInDistrict()]}
+    add_form_extra_fields = edit_form_extra_fields = checkbox_fields(
+        {"is_key_enterprise": "重点企业"})
     add_form_query_rel_fields = edit_form_query_rel_fields = {
         "district": _DISTRICTS, "street": _STREETS}
     search_form_query_rel_fields = {"district": _DISTRICTS, "street": _STREETS}
@@ -98,8 +100,10 @@ class UnitView(JurisdictionModelView):
 
     def pre_update(self, item):
         with rollback_on_error():
-            unit_service.prepare_unit(item, may_override=self._may_override())
+            # Read the history before any query autoflushes it away.
             before, after = pending_changes(item, unit_service.UNIT_AUDIT_FIELDS)
+            unit_service.prepare_unit(item, may_override=self._may_override())
+            after = {name: plain(getattr(item, name)) for name in after}
             record("unit", item.id, "update", before=before, after=after)
 
     def _may_override(self) -> bool:

@@ -23,7 +23,7 @@ def prepare_person(person: Person) -> Person:
     try:
         cid = validate_citizen_id(person.citizen_id)
     except DomainError as exc:
-        raise exc.for_field("citizen_id")
+        raise exc.for_field("citizen_id") from exc
     person.citizen_id = cid.number
     person.sex = cid.sex
     person.birth_date = cid.birth_date
@@ -33,7 +33,7 @@ def prepare_person(person: Person) -> Person:
         try:
             person.phone = validate_mobile(person.phone)
         except DomainError as exc:
-            raise exc.for_field("phone")
+            raise exc.for_field("phone") from exc
     duplicate = db.session.scalar(
         select(Person.id).where(Person.citizen_id == person.citizen_id,
                                 Person.id != (person.id or 0)))

@@ -31,7 +31,7 @@ def check_credit_code(code: str, *, override_reason: str | None = None,
     except DomainError as exc:
         if exc.code == "USCC_CHECKSUM" and may_override and (override_reason or "").strip():
             return str(code).strip().upper()
-        raise exc.for_field("credit_code")
+        raise exc.for_field("credit_code") from exc
 
 
 def related(obj, name: str, model, fk: str | None = None):

@@ -13,6 +13,14 @@ from app.models.codes import (  # noqa: F401
     SpecialGroup,
     TerminationReason,
 )
+from app.models.filings import (  # noqa: F401
+    Channel,
+    CorrectionRule,
+    Employment,
+    Filing,
+    FilingAttachment,
+    Notice,
+)
 from app.models.org import Office, OfficeLevel, Region, RegionLevel  # noqa: F401
 from app.models.people import Person, person_special_group  # noqa: F401
 from app.models.units import Unit, UnitStatus  # noqa: F401

@@ -45,6 +45,23 @@ def seed_code_lists(*, commit: bool = True) -> int:
             "needs_review": reason.needs_review,
             "counts_as_employer_initiated": reason.counts_as_employer_initiated,
         })
+    added += seed_correction_rules()
     if commit:
         db.session.commit()
     return added
+
+
+def seed_correction_rules() -> int:
+    """The default 数据修改操作口径, only into an empty table: administrators own it afterwards."""
+    from sqlalchemy import func, select
+
+    from app.domain.filing_rules import DEFAULT_CORRECTION_RULES
+    from app.models.filings import CorrectionRule
+
+    if db.session.scalar(select(func.count(CorrectionRule.id))):
+        return 0
+    rows = [CorrectionRule(office_level=level, field_name=name)
+            for level, names in DEFAULT_CORRECTION_RULES.items() for name in sorted(names)]
+    db.session.add_all(rows)
+    db.session.flush()
+    return len(rows)

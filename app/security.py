@@ -38,11 +38,16 @@ def _grant(views, perms) -> dict[str, tuple[str, ...]]:
     return {v: tuple(perms) for v in views}
 
 
+PORTAL = ("can_read", "can_write")
 _STAFF_COMMON = {
     **_grant(("RegionView", "OfficeView"), READ),
     **_grant(CODE_LIST_VIEWS, READ),
     "PersonView": WRITE,
     "PersonLookupView": ("can_lookup", "can_reveal"),
+    "CounterView": PORTAL,
+    "ReviewQueueView": ("can_read",),
+    "FilingView": READ + ("can_review", "can_correct", "can_attachment"),
+    "CorrectionRuleView": READ,
 }
 
 # role → view (FAB class_permission_name) → permissions. "*" means every permission the view has.
@@ -52,10 +57,13 @@ ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         **_STAFF_COMMON,
         "UnitView": WRITE + ("approve", "suspend", "can_override_checksum"),
         "AuditLogView": READ,
+        "FilingView": READ + ("can_review", "can_correct", "can_cancel", "can_attachment"),
+        "NoticeView": READ,
     },
     ROLE_DISTRICT: {
         **_STAFF_COMMON,
         "UnitView": WRITE + ("approve", "suspend"),
+        "FilingView": READ + ("can_review", "can_correct", "can_cancel", "can_attachment"),
     },
     ROLE_STREET: {
         **_STAFF_COMMON,
@@ -67,27 +75,34 @@ ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     ROLE_EMPLOYER: {
         "UnitView": READ,
+        "EmployerPortalView": PORTAL,
     },
     ROLE_INDIVIDUAL: {},
     ROLE_PUBLIC: {},
 }
 
 # Menu entries a role may see (FAB checks menu_access on category and item names).
+STAFF_FILING_MENUS = ("Filings", "Counter filing", "Filing records", "Review queue",
+                      "District approvals", "Correction rules")
+EMPLOYER_MENUS = ("Employer portal", "Portal home", "Roster", "My filings", "File a hire",
+                  "Notices")
 ROLE_MENUS: dict[str, tuple[str, ...]] = {
     ROLE_CITY: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
                 "Industry sections", "Industry divisions", "Employer types", "Ownership types",
                 "Education levels", "Special groups", "Termination reasons", "Contract types",
-                "Employment forms", "Audit", "Audit log", "Find person"),
+                "Employment forms", "Audit", "Audit log", "Find person", *STAFF_FILING_MENUS,
+                "Notice outbox"),
     ROLE_DISTRICT: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
                     "Industry sections", "Industry divisions", "Employer types",
                     "Ownership types", "Education levels", "Special groups",
-                    "Termination reasons", "Contract types", "Employment forms", "Find person"),
+                    "Termination reasons", "Contract types", "Employment forms", "Find person",
+                    *STAFF_FILING_MENUS),
     ROLE_STREET: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
                   "Industry sections", "Industry divisions", "Employer types", "Ownership types",
                   "Education levels", "Special groups", "Termination reasons", "Contract types",
-                  "Employment forms", "Find person"),
+                  "Employment forms", "Find person", *STAFF_FILING_MENUS),
     ROLE_COORDINATOR: ("Organisation", "Units", "Regions", "Offices"),
-    ROLE_EMPLOYER: ("Organisation", "Units"),
+    ROLE_EMPLOYER: ("Organisation", "Units", *EMPLOYER_MENUS),
 }
 
 ALL_ROLES = (ROLE_ADMIN, ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR, ROLE_EMPLOYER,

@@ -33,7 +33,7 @@ from app.models.people import Person
 from app.models.units import Unit
 
 
-class Channel(str, enum.Enum):
+class Channel(enum.StrEnum):
     ONLINE = "网上"
     COUNTER = "窗口"
 

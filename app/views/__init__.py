@@ -23,3 +23,8 @@ def register_views(appbuilder: AppBuilder) -> None:
                             category_icon="fa-book")
     appbuilder.add_view(AuditLogView, "Audit log", icon="fa-history", category="Audit",
                         category_icon="fa-shield")
+
+    from app.views import counter, portal, registration, review
+
+    for module in (portal, counter, review, registration):
+        module.register(appbuilder)

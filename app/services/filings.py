@@ -299,8 +299,13 @@ def _person_for_hire(inp: HireInput) -> Person:
 
 
 def _new_filing(kind: FilingType, actor: Actor, unit: Unit, person: Person, **values) -> Filing:
+    # Keys as well as relationships: the checks query by id before anything is flushed.
+    for name in ("employment", "to_unit"):
+        if values.get(name) is not None:
+            values[f"{name}_id"] = values[name].id
     filing = Filing(filing_type=kind, status=FilingStatus.DRAFT, channel=actor.channel,
-                    unit=unit, person=person, person_name=person.name,
+                    unit=unit, unit_id=unit.id, person=person, person_id=person.id,
+                    person_name=person.name,
                     person_citizen_id=person.citizen_id,
                     office=handling_office(unit, actor), submitted_by_id=actor.user_id,
                     **values)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -622,23 +623,31 @@ def _check_reviewer(filing: Filing, actor: Actor) -> None:
                          "Mass terminations are approved by the unit's own district office.")
 
 
-def _decide(filing_id, actor: Actor, expected_row_version, decide) -> Filing:
+@contextmanager
+def _transaction():
+    """One use case's write transaction: commit at the end, roll back on any error, and turn a
+    lost optimistic-locking race (the row changed under us) into FILING_ALREADY_DECIDED."""
     begin_write()
     try:
+        yield
+        db.session.flush()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()
+        raise _already_decided() from None
+    except BaseException:
+        db.session.rollback()
+        raise
+
+
+def _decide(filing_id, actor: Actor, expected_row_version, decide) -> Filing:
+    with _transaction():
         filing = _filing_for(actor, filing_id)
         _check_version(filing, expected_row_version)
         _check_reviewer(filing, actor)
         decide(filing)
         filing.decided_by_id = actor.user_id
         filing.decided_at = now()
-        db.session.flush()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _already_decided() from None
-    except Exception:
-        db.session.rollback()
-        raise
     return filing
 
 
@@ -686,8 +695,7 @@ RESUBMIT_FIELDS = ("start_date", "end_date", "contract_type_code", "contract_sta
 def resubmit(filing_id, actor: Actor, changes: dict, *, attachments=(),
              expected_row_version=None) -> Outcome:
     """The submitter fixes a returned filing and submits it again (checks run again)."""
-    begin_write()
-    try:
+    with _transaction():
         filing = _filing_for(actor, filing_id)
         _check_version(filing, expected_row_version)
         if filing.status != FilingStatus.RETURNED:
@@ -702,13 +710,6 @@ def resubmit(filing_id, actor: Actor, changes: dict, *, attachments=(),
         filing.return_reason_code = filing.return_message = None
         flags = check_filing(filing)
         _finish_submission(filing, flags, actor, FilingAction.RESUBMIT)
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _already_decided() from None
-    except Exception:
-        db.session.rollback()
-        raise
     return Outcome(filing, created=False, flags=flags.labels())
 
 
@@ -743,8 +744,7 @@ def correct(filing_id, actor: Actor, changes: dict, reason: str, *,
             expected_row_version=None) -> Filing:
     """A compliant fix of filed data: a new version supersedes the old one; the person record
     and the employment follow; the audit entry keeps before and after."""
-    begin_write()
-    try:
+    with _transaction():
         old = _filing_for(actor, filing_id)
         _check_version(old, expected_row_version)
         if actor.is_employer or not actor.office_level:
@@ -783,13 +783,6 @@ def correct(filing_id, actor: Actor, changes: dict, reason: str, *,
         record("filing", old.id, "superseded", after={"superseded_by": new.id}, reason=reason)
         record("filing", new.id, "correct", before=before, after=after, reason=reason)
         _notify_filed(new, what="更正")
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _already_decided() from None
-    except Exception:
-        db.session.rollback()
-        raise
     return new
 
 
@@ -823,8 +816,7 @@ def _follow_correction(new: Filing, changed: dict) -> None:
 def cancel(filing_id, actor: Actor, reason: str, *, expected_row_version=None) -> Filing:
     """Cancel a filing, recording who, when and why; a filed one is undone on the employment."""
     reason = rules.check_cancellation_reason(reason)
-    begin_write()
-    try:
+    with _transaction():
         filing = _filing_for(actor, filing_id)
         _check_version(filing, expected_row_version)
         if filing.status == FilingStatus.FILED and actor.is_employer:
@@ -843,14 +835,6 @@ def cancel(filing_id, actor: Actor, reason: str, *, expected_row_version=None) -
             notify_person(filing.person, f"【用工备案】{filing.person_name}您好：{filing.unit.name}的"
                                          f"{filing.filing_type.value}备案（回执号 {filing.receipt_number}）"
                                          f"已撤销，原因：{reason}。", filing=filing)
-        db.session.flush()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()
-        raise _already_decided() from None
-    except Exception:
-        db.session.rollback()
-        raise
     return filing
 
 

@@ -82,3 +82,5 @@ def create_user_command(username, name, email, role, office_name, unit_credit_co
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(beian)
+    from app.jobs import register_commands as register_document_commands
+    register_document_commands(beian)

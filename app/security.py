@@ -48,6 +48,9 @@ _STAFF_COMMON = {
     "ReviewQueueView": ("can_read",),
     "FilingView": READ + ("can_review", "can_correct", "can_attachment"),
     "CorrectionRuleView": READ,
+    "DocumentView": ("can_download", "can_batch"),
+    "ChangeRequestView": READ + ("can_decide", "can_proof"),
+    "DisputeView": READ + ("can_resolve",),
 }
 
 # role → view (FAB class_permission_name) → permissions. "*" means every permission the view has.
@@ -76,17 +79,21 @@ ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     ROLE_EMPLOYER: {
         "UnitView": READ,
         "EmployerPortalView": PORTAL,
+        "DocumentView": ("can_download", "can_batch"),
     },
-    ROLE_INDIVIDUAL: {},
+    ROLE_INDIVIDUAL: {
+        "MyRecordsView": PORTAL,
+    },
     ROLE_PUBLIC: {},
 }
 
 # Menu entries a role may see (FAB checks menu_access on category and item names).
 STAFF_FILING_MENUS = ("Filings", "Counter filing", "Filing records", "Review queue",
-                      "District approvals", "Correction rules")
+                      "District approvals", "Correction rules", "Change requests", "Disputes")
 EMPLOYER_MENUS = ("Employer portal", "Portal home", "Roster", "My filings", "File a hire",
                   "Notices")
 ROLE_MENUS: dict[str, tuple[str, ...]] = {
+    ROLE_INDIVIDUAL: ("Personal", "My records"),
     ROLE_CITY: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
                 "Industry sections", "Industry divisions", "Employer types", "Ownership types",
                 "Education levels", "Special groups", "Termination reasons", "Contract types",

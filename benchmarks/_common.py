@@ -35,9 +35,8 @@ def throwaway_app(database_url: str | None, *, units=60, persons=500):
         url, drop = _postgres_database(database_url)
     else:
         url = f"sqlite:///{tmp}/bench-{uuid.uuid4().hex[:6]}.db"
-    from config import TestConfig
-
     from app import create_app
+    from config import TestConfig
 
     app = create_app(type("BenchConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": url}))
     try:

@@ -537,3 +537,24 @@ def test_employers_cannot_cancel_a_filed_record(ctx):
     with pytest.raises(DomainError) as info:
         fs.cancel(filing.id, actor("employer"), "不想要了")
     assert info.value.code == "CANCEL_NOT_ALLOWED"
+
+
+def test_a_correction_obeys_the_same_rules_as_a_filing(ctx):
+    from app.services import filings as fs
+
+    filing = hire(new_unit())
+    with pytest.raises(DomainError) as info:
+        fs.correct(filing.id, actor("district"),
+                   {"contract_end": filing.start_date - datetime.timedelta(days=1)}, "合同期限更正")
+    assert info.value.code == "CONTRACT_END_BEFORE_START"
+    assert filing.status == FilingStatus.FILED
+
+
+def test_street_staff_cannot_cancel_a_filed_record(ctx):
+    from app.services import filings as fs
+
+    filing = hire(new_unit(), who="street")
+    with pytest.raises(DomainError) as info:
+        fs.cancel(filing.id, actor("street"), "误报")
+    assert info.value.code == "CANCEL_NOT_ALLOWED"
+    assert filing.status == FilingStatus.FILED

@@ -890,6 +890,7 @@ CORRECTION_FIELD_LABELS: dict[str, str] = {
     "termination_reason": "退工原因",
     "employment_form": "用工形式",
     "contract_type": "合同类型",
+    "job_title": "工作岗位",
 }
 
 _LEVEL_LABELS = {OFFICE_LEVEL_STREET: "街道级", OFFICE_LEVEL_DISTRICT: "区级",

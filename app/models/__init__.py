@@ -13,6 +13,7 @@ from app.models.codes import (  # noqa: F401
     SpecialGroup,
     TerminationReason,
 )
+from app.models.documents import Document, DocumentBatch, DocumentBatchItem, JobClaim, UnitSeal  # noqa: F401,E501
 from app.models.filings import (  # noqa: F401
     Channel,
     CorrectionRule,
@@ -20,6 +21,12 @@ from app.models.filings import (  # noqa: F401
     Filing,
     FilingAttachment,
     Notice,
+)
+from app.models.individuals import (  # noqa: F401
+    ChangeRequest,
+    Dispute,
+    IndividualAccount,
+    VerificationAttempt,
 )
 from app.models.org import Office, OfficeLevel, Region, RegionLevel  # noqa: F401
 from app.models.people import Person, person_special_group  # noqa: F401

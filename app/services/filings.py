@@ -390,6 +390,8 @@ def check_filing(filing: Filing, *, extra_employer_initiated: int = 0) -> Review
     ``extra_employer_initiated`` counts other terminations submitted together (bulk upload)."""
     p = policy()
     on = today()
+    if filing.filing_type in (FilingType.HIRE, FilingType.TRANSFER):
+        _required(filing.start_date, "start_date", "入职（调动）日期")
     if filing.filing_type == FilingType.HIRE:
         return _check_hire(filing, p, on)
     if filing.filing_type == FilingType.RENEWAL:
@@ -610,17 +612,26 @@ def _already_decided() -> DomainError:
                   "Another reviewer decided this filing first; reload to see the result.")
 
 
+def may_decide(filing: Filing, actor: Actor) -> bool:
+    """May this actor approve or return this filing? A mass termination (属地化报批) is decided
+    only by staff of the unit's own district office."""
+    if actor.is_employer or actor.jurisdiction.scope in ("none", "person"):
+        return False
+    if filing.status != FilingStatus.PENDING_DISTRICT_APPROVAL or actor.is_admin:
+        return True
+    office = actor.office
+    return (office is not None and office.level == OfficeLevel.DISTRICT
+            and office.region_id == filing.unit.district_id)
+
+
 def _check_reviewer(filing: Filing, actor: Actor) -> None:
     if actor.is_employer or actor.jurisdiction.scope in ("none", "person"):
         raise _error("REVIEW_NOT_ALLOWED", "只有经办机构人员可以审核备案。",
                      "Only staff may review filings.")
-    if filing.status == FilingStatus.PENDING_DISTRICT_APPROVAL and not actor.is_admin:
-        office = actor.office
-        if (office is None or office.level != OfficeLevel.DISTRICT
-                or office.region_id != filing.unit.district_id):
-            raise _error("DISTRICT_APPROVAL_ONLY",
-                         f"批量退工达到属地报批标准，须由单位所在地{filing.unit.district.name}的经办机构审批。",
-                         "Mass terminations are approved by the unit's own district office.")
+    if not may_decide(filing, actor):
+        raise _error("DISTRICT_APPROVAL_ONLY",
+                     f"批量退工达到属地报批标准，须由单位所在地{filing.unit.district.name}的经办机构审批。",
+                     "Mass terminations are approved by the unit's own district office.")
 
 
 @contextmanager
@@ -774,6 +785,7 @@ def correct(filing_id, actor: Actor, changes: dict, reason: str, *,
                 new.person_citizen_id = validate_citizen_id(changed["citizen_id"]).number
             except DomainError as exc:
                 raise exc.for_field("citizen_id") from exc
+        _check_corrected(new)
         db.session.add(new)
         db.session.flush()
         _assign_receipt(new)
@@ -784,6 +796,26 @@ def correct(filing_id, actor: Actor, changes: dict, reason: str, *,
         record("filing", new.id, "correct", before=before, after=after, reason=reason)
         _notify_filed(new, what="更正")
     return new
+
+
+def _check_corrected(new: Filing) -> None:
+    """A corrected version obeys the same rules as a filing: dates fit the contract type, the
+    worker is of age, part-time hours are within the limits."""
+    p = policy()
+    if new.filing_type in (FilingType.HIRE, FilingType.RENEWAL, FilingType.TRANSFER):
+        rules.check_dates(new.contract_start, new.contract_end, new.contract_type_code)
+    if new.filing_type == FilingType.HIRE:
+        cid = validate_citizen_id(new.person_citizen_id)
+        rules.check_minimum_age(cid.birth_date, new.start_date, p)
+        rules.check_part_time_hours(new.employment_form_code, new.hours_per_day,
+                                    new.hours_per_week, p)
+    if new.filing_type == FilingType.TERMINATION:
+        if db.session.get(TerminationReason, new.termination_reason_code) is None:
+            raise _error("TERMINATION_REASON_REQUIRED", "请选择退工原因。",
+                         "Choose a termination reason.", "termination_reason")
+        if new.end_date is None or (new.employment and new.end_date < new.employment.start_date):
+            raise _error("TERMINATION_END_BEFORE_START", "退工日期不能早于用工起始日期，请核对。",
+                         "The end date is before the start.", "end_date")
 
 
 def _follow_correction(new: Filing, changed: dict) -> None:
@@ -819,9 +851,11 @@ def cancel(filing_id, actor: Actor, reason: str, *, expected_row_version=None) -
     with _transaction():
         filing = _filing_for(actor, filing_id)
         _check_version(filing, expected_row_version)
-        if filing.status == FilingStatus.FILED and actor.is_employer:
-            raise _error("CANCEL_NOT_ALLOWED", "已备案的记录须由经办机构撤销。请联系经办机构并说明原因。",
-                         "Filed records are cancelled by staff.")
+        if filing.status == FilingStatus.FILED and actor.office_level not in (
+                rules.OFFICE_LEVEL_DISTRICT, rules.OFFICE_LEVEL_CITY):
+            raise _error("CANCEL_NOT_ALLOWED",
+                         "已备案的记录须由区级或市级经办机构撤销。请联系经办机构并说明原因。",
+                         "Filed records are cancelled by district or city staff.")
         was_filed = filing.status == FilingStatus.FILED
         before = _snapshot(filing)
         filing.status = rules.transition(filing.status, FilingAction.CANCEL)
@@ -892,8 +926,15 @@ def history(filing: Filing) -> list[Filing]:
         (Filing.id == root) | (Filing.root_id == root)).order_by(Filing.version)))
 
 
-def roster(unit_id: int, *, active=True):
-    stmt = select(Employment).where(Employment.unit_id == unit_id)
+def roster(unit_id: int, *, active=True, limit: int | None = None, offset: int = 0):
+    """A unit's employees (current by default), newest first, persons loaded in the same query."""
+    from sqlalchemy.orm import joinedload
+
+    stmt = (select(Employment).options(joinedload(Employment.person))
+            .where(Employment.unit_id == unit_id))
     if active:
         stmt = stmt.where(Employment.status == EmploymentStatus.ACTIVE)
-    return db.session.scalars(stmt.order_by(Employment.start_date.desc(), Employment.id.desc()))
+    stmt = stmt.order_by(Employment.start_date.desc(), Employment.id.desc()).offset(offset)
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return db.session.scalars(stmt)

@@ -24,7 +24,7 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(AuditLogView, "Audit log", icon="fa-history", category="Audit",
                         category_icon="fa-shield")
 
-    from app.views import counter, portal, registration, review
+    from app.views import counter, documents, individuals, portal, registration, review
 
-    for module in (portal, counter, review, registration):
+    for module in (portal, counter, review, registration, documents, individuals):
         module.register(appbuilder)

@@ -1,13 +1,470 @@
-"""Employer portal (单位网上办事): roster, filings, the four filings online. (Being built.)"""
+"""Employer portal (单位网上办事): the unit's home, roster, filings and the four filings online.
 
+The pages of one unit's filings live once, in :class:`UnitFilingPages`; the employer portal and
+the counter (app.views.counter) differ only in how they find the unit: the portal takes the
+logged-in user's own unit, the counter a unit of the staff member's jurisdiction named in the
+URL. Filing rules are never checked here: every page calls app.services.filings."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Callable
+from functools import partial
+
+from flask import abort, flash, g, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.security.decorators import has_access
+from sqlalchemy import func, select
+
+from app.domain.errors import DomainError
+from app.domain.filing_rules import (
+    RETURN_REASONS,
+    EmploymentStatus,
+    FilingStatus,
+    FilingType,
+    ReviewFlags,
+)
+from app.extensions import db
+from app.models.filings import Employment, Filing, FilingAttachment, Notice
+from app.models.org import Office
+from app.models.units import Unit, UnitStatus
+from app.services import filings as filing_service
+from app.services.filings import (
+    PENDING_STATUSES,
+    RESUBMIT_FIELDS,
+    Actor,
+    HireInput,
+    RenewalInput,
+    TerminationInput,
+    TransferInput,
+    Upload,
+)
+from app.views.forms import (
+    FORMS_BY_TYPE,
+    CancelForm,
+    FilingForm,
+    HireForm,
+    RenewalForm,
+    TerminationForm,
+    TransferForm,
+    add_error,
+    attach_domain_error,
+    error_text,
+)
+
+PAGE_SIZE = 30
+ROSTER_PAGE_SIZE = 50
+
+STATUS_CLASSES = {
+    FilingStatus.FILED: "success", FilingStatus.PENDING_REVIEW: "warning",
+    FilingStatus.PENDING_DISTRICT_APPROVAL: "warning", FilingStatus.SUBMITTED: "info",
+    FilingStatus.RETURNED: "danger", FilingStatus.DRAFT: "default",
+    FilingStatus.SUPERSEDED: "default", FilingStatus.CANCELLED: "default",
+}
+UNIT_STATUS_CLASSES = {UnitStatus.ACTIVE: "success", UnitStatus.PENDING: "warning",
+                       UnitStatus.SUSPENDED: "danger"}
+
+# A resubmission form field → the Filing attributes it sets (only RESUBMIT_FIELDS may change).
+# A transfer's date is its start and end date and the start of the new contract.
+RESUBMIT_TARGETS = {
+    "start_date": ("start_date",), "end_date": ("end_date",),
+    "transfer_date": ("start_date", "end_date", "contract_start"),
+    "contract_type": ("contract_type_code",), "contract_start": ("contract_start",),
+    "contract_end": ("contract_end",), "employment_form": ("employment_form_code",),
+    "hours_per_day": ("hours_per_day",), "hours_per_week": ("hours_per_week",),
+    "probation_months": ("probation_months",), "job_title": ("job_title",),
+    "termination_reason": ("termination_reason_code",), "note": ("note",),
+}
 
 
-class EmployerPortalView(BaseView):
+def flag_labels(filing: Filing) -> tuple[str, ...]:
+    """The review flags of a filing as the domain labels them (逾期, 多重用工, …)."""
+    return ReviewFlags(overdue=filing.is_overdue,
+                       multiple_employment=filing.is_multiple_employment,
+                       attachment_review=filing.needs_attachment_review,
+                       district_approval=filing.needs_district_approval).labels()
+
+
+def uploads() -> list[Upload]:
+    """The files of the form's attachments field (a browser sends an empty part for none)."""
+    return [Upload(f.filename, content_type=f.mimetype, data=f.read())
+            for f in request.files.getlist("attachments") if f and f.filename]
+
+
+def outcome_message(outcome: filing_service.Outcome, *,
+                    resubmitted: bool = False) -> tuple[str, str]:
+    """(flash text, category) after a submission or a resubmission."""
+    filing = outcome.filing
+    what = f"{filing.filing_type.value}备案（{filing.person_name}）"
+    if not outcome.created and not resubmitted:
+        return (f"该表单已经提交过，没有重复办理。{what}回执号 {filing.receipt_number}，"
+                f"当前状态：{filing.status.value}。", "info")
+    if filing.status == FilingStatus.FILED:
+        text, category = f"{what}已备案，回执号 {filing.receipt_number}。", "success"
+    elif filing.status == FilingStatus.PENDING_DISTRICT_APPROVAL:
+        text = (f"{what}已提交，等待属地审批（由单位所在区经办机构审批），"
+                f"回执号 {filing.receipt_number}。")
+        category = "warning"
+    else:
+        text = f"{what}已提交，等待审核，回执号 {filing.receipt_number}。审核通过后生效。"
+        category = "warning"
+    if outcome.flags:
+        text += f"标记：{'、'.join(outcome.flags)}。"
+    return text, category
+
+
+class UnitFilingPages:
+    """The pages of one unit's filings, shared by the employer portal and the counter.
+
+    A subclass says how to find the unit (:meth:`scoped_unit`) and which URL arguments name
+    it (:meth:`unit_url_args`); its endpoints are one-line calls of the ``*_page`` methods."""
+
+    home_endpoint = "index"
+    may_cancel_returned = False  # the employer withdraws its own returned filing
+    shows_notices = False
+    channel_hint = ""
+
+    # -- how to get the unit (subclasses) ----------------------------------------------------
+    def scoped_unit(self, unit_id: int | None = None) -> Unit:
+        raise NotImplementedError
+
+    def unit_url_args(self, unit: Unit) -> dict:
+        raise NotImplementedError
+
+    # -- plumbing ----------------------------------------------------------------------------
+    def page_url(self, unit: Unit, name: str, **kwargs) -> str:
+        endpoint = self.home_endpoint if name == "home" else name
+        return url_for(f"{self.endpoint}.{endpoint}", **self.unit_url_args(unit), **kwargs)
+
+    def render_page(self, template: str, unit: Unit, **context):
+        return self.render_template(
+            f"portal/{template}", unit=unit, page_url=partial(self.page_url, unit), pages=self,
+            filing_enabled=unit.status == UnitStatus.ACTIVE, flag_labels=flag_labels,
+            status_class=STATUS_CLASSES, unit_status_class=UNIT_STATUS_CLASSES,
+            return_reasons=dict(RETURN_REASONS), **context)
+
+    @staticmethod
+    def actor() -> Actor:
+        return Actor.of(g.user)
+
+    @staticmethod
+    def employment_of(unit: Unit, employment_id: int) -> Employment:
+        """An employment of this unit, or 404 (the same for "no such" and "not yours")."""
+        employment = db.session.get(Employment, employment_id)
+        if employment is None or employment.unit_id != unit.id:
+            abort(404)
+        return employment
+
+    @staticmethod
+    def filing_of(unit: Unit, filing_id: int) -> Filing:
+        filing = db.session.get(Filing, filing_id)
+        if filing is None or filing.unit_id != unit.id:
+            abort(404)
+        return filing
+
+    # -- read pages --------------------------------------------------------------------------
+    def home_page(self, unit: Unit):
+        def count(stmt):
+            return db.session.scalar(stmt) or 0
+
+        counts = {
+            "active": count(select(func.count(Employment.id)).where(
+                Employment.unit_id == unit.id, Employment.status == EmploymentStatus.ACTIVE)),
+            "pending": count(select(func.count(Filing.id)).where(
+                Filing.unit_id == unit.id, Filing.status.in_(PENDING_STATUSES))),
+            "returned": count(select(func.count(Filing.id)).where(
+                Filing.unit_id == unit.id, Filing.status == FilingStatus.RETURNED)),
+        }
+        notices = db.session.scalars(select(Notice).where(
+            Notice.unit_id == unit.id, Notice.channel == "portal")
+            .order_by(Notice.id.desc()).limit(5)).all()
+        district_office = db.session.scalar(select(Office).where(
+            Office.region_id == unit.district_id))
+        return self.render_page("home.html", unit, counts=counts, notices=notices,
+                                district_office=district_office)
+
+    def roster_page(self, unit: Unit):
+        page = max(request.args.get("page", 1, type=int), 1)
+        employments = filing_service.roster(unit.id).all()
+        total = len(employments)
+        shown = employments[(page - 1) * ROSTER_PAGE_SIZE: page * ROSTER_PAGE_SIZE]
+        return self.render_page("roster.html", unit, employments=shown, total=total,
+                                page=page, pages_count=max(-(-total // ROSTER_PAGE_SIZE), 1))
+
+    def filings_page(self, unit: Unit):
+        kind = request.args.get("type", "")
+        status = request.args.get("status", "")
+        page = max(request.args.get("page", 1, type=int), 1)
+        stmt = select(Filing).where(Filing.unit_id == unit.id)
+        if kind in FilingType.__members__:
+            stmt = stmt.where(Filing.filing_type == FilingType[kind])
+        else:
+            kind = ""
+        if status == "PENDING":  # either queue: staff review or district approval
+            stmt = stmt.where(Filing.status.in_(PENDING_STATUSES))
+        elif status in FilingStatus.__members__:
+            stmt = stmt.where(Filing.status == FilingStatus[status])
+        else:
+            status = ""
+        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = db.session.scalars(stmt.order_by(Filing.id.desc())
+                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        return self.render_page(
+            "filings.html", unit, filings=rows, total=total, page=page,
+            pages_count=max(-(-total // PAGE_SIZE), 1), kind=kind, status=status,
+            filing_types=list(FilingType),
+            filing_statuses=[s for s in FilingStatus if s != FilingStatus.DRAFT])
+
+    def filing_page(self, unit: Unit, filing_id: int):
+        filing = self.filing_of(unit, filing_id)
+        cancel_form = CancelForm() if self.may_cancel_returned else None
+        return self.render_page("filing.html", unit, filing=filing,
+                                versions=filing_service.history(filing), cancel_form=cancel_form,
+                                may_resubmit=filing.status == FilingStatus.RETURNED)
+
+    def attachment_file(self, unit: Unit, filing_id: int, attachment_id: int):
+        filing = self.filing_of(unit, filing_id)
+        attachment = db.session.get(FilingAttachment, attachment_id)
+        if attachment is None or attachment.filing_id != filing.id:
+            abort(404)
+        return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
+                         as_attachment=True, download_name=attachment.filename)
+
+    def notices_page(self, unit: Unit):
+        notices = db.session.scalars(select(Notice).where(
+            Notice.unit_id == unit.id, Notice.channel == "portal")
+            .order_by(Notice.id.desc()).limit(200)).all()
+        return self.render_page("notices.html", unit, notices=notices)
+
+    # -- the four filings --------------------------------------------------------------------
+    def _filing_form(self, unit: Unit, form: FilingForm, make_input: Callable[[], object], *,
+                     employment: Employment | None = None):
+        """GET: the empty form. POST: submit through the service; on success go to the filing,
+        on a refusal show the error next to its field and keep what was typed."""
+        if form.validate_on_submit():
+            try:
+                outcome = filing_service.submit(
+                    make_input(), self.actor(), idempotency_key=form.idempotency_key.data,
+                    attachments=uploads())
+            except DomainError as exc:
+                attach_domain_error(form, exc)
+            else:
+                flash(*outcome_message(outcome))
+                return redirect(self.page_url(unit, "filing", filing_id=outcome.filing.id))
+        return self.render_page("filing_form.html", unit, form=form, employment=employment,
+                                editable=None, filing=None)
+
+    def hire_page(self, unit: Unit):
+        form = HireForm()
+        return self._filing_form(unit, form, lambda: HireInput(
+            unit_id=unit.id, citizen_id=form.citizen_id.data or "",
+            name=(form.name.data or "").strip(), start_date=form.start_date.data,
+            phone=(form.phone.data or "").strip(), education_code=form.education.data or None,
+            employment_form_code=form.employment_form.data,
+            hours_per_day=form.hours_per_day.data, hours_per_week=form.hours_per_week.data,
+            probation_months=form.probation_months.data,
+            contract_type_code=form.contract_type.data,
+            contract_start=form.contract_start.data, contract_end=form.contract_end.data,
+            job_title=form.job_title.data or "", note=form.note.data or ""))
+
+    def renewal_page(self, unit: Unit, employment_id: int):
+        employment = self.employment_of(unit, employment_id)
+        form = RenewalForm()
+        return self._filing_form(unit, form, lambda: RenewalInput(
+            employment_id=employment.id, contract_type_code=form.contract_type.data,
+            contract_start=form.contract_start.data, contract_end=form.contract_end.data,
+            note=form.note.data or ""), employment=employment)
+
+    def transfer_page(self, unit: Unit, employment_id: int):
+        employment = self.employment_of(unit, employment_id)
+        form = TransferForm()
+        return self._filing_form(unit, form, lambda: TransferInput(
+            employment_id=employment.id,
+            to_unit_credit_code=form.to_unit_credit_code.data or "",
+            transfer_date=form.transfer_date.data, contract_type_code=form.contract_type.data,
+            contract_end=form.contract_end.data, job_title=form.job_title.data or "",
+            note=form.note.data or ""), employment=employment)
+
+    def termination_page(self, unit: Unit, employment_id: int):
+        employment = self.employment_of(unit, employment_id)
+        form = TerminationForm()
+        return self._filing_form(unit, form, lambda: TerminationInput(
+            employment_id=employment.id, end_date=form.end_date.data,
+            termination_reason_code=form.termination_reason.data or None,
+            note=form.note.data or ""), employment=employment)
+
+    # -- returned filings: resubmit, cancel ---------------------------------------------------
+    @staticmethod
+    def _prefill(filing: Filing) -> dict:
+        person = filing.person
+        return {
+            "citizen_id": person.citizen_id_masked if person else "",
+            "name": filing.person_name, "phone": person.phone if person else "",
+            "education": person.education_code if person else "",
+            "employment_form": filing.employment_form_code,
+            "hours_per_day": filing.hours_per_day, "hours_per_week": filing.hours_per_week,
+            "probation_months": filing.probation_months,
+            "contract_type": filing.contract_type_code, "contract_start": filing.contract_start,
+            "contract_end": filing.contract_end, "start_date": filing.start_date,
+            "end_date": filing.end_date, "transfer_date": filing.start_date,
+            "job_title": filing.job_title,
+            "to_unit_credit_code": filing.to_unit.credit_code if filing.to_unit else "",
+            "termination_reason": filing.termination_reason_code, "note": filing.note,
+        }
+
+    def resubmit_page(self, unit: Unit, filing_id: int):
+        filing = self.filing_of(unit, filing_id)
+        if filing.status != FilingStatus.RETURNED:
+            flash(f"该备案当前状态为“{filing.status.value}”，只有被退回的备案可以修改后重新提交。",
+                  "warning")
+            return redirect(self.page_url(unit, "filing", filing_id=filing.id))
+        form_class = FORMS_BY_TYPE[filing.filing_type.name]
+        prefill = self._prefill(filing)
+        form = form_class(data=prefill)
+        editable = {name for name in form._fields if name in RESUBMIT_TARGETS
+                    and set(RESUBMIT_TARGETS[name]) <= set(RESUBMIT_FIELDS)}
+        if "attachments" in form._fields:
+            editable.add("attachments")
+        # Fields that may not change show what was filed (disabled inputs are not posted).
+        for name, field in form._fields.items():
+            if name not in editable and name in prefill:
+                field.data = prefill[name]
+        if form.validate_on_submit():
+            missing = [form[name] for name in form.starred
+                       if name in editable and form[name].data in (None, "")]
+            for field in missing:
+                add_error(form, field, f"请填写“{field.label.text}”。（FIELD_REQUIRED）")
+            if not missing:
+                changes = {}
+                for name in editable - {"attachments"}:
+                    for target in RESUBMIT_TARGETS[name]:
+                        changes[target] = form[name].data
+                if filing.filing_type == FilingType.HIRE and not changes.get("contract_start"):
+                    changes["contract_start"] = changes.get("start_date")
+                if filing.filing_type == FilingType.RENEWAL and not changes.get("contract_start"):
+                    changes.pop("contract_start", None)  # keep the filed start
+                changes = {k: ("" if v is None and k in ("job_title", "note") else v)
+                           for k, v in changes.items()}
+                try:
+                    outcome = filing_service.resubmit(filing.id, self.actor(), changes,
+                                                      attachments=uploads())
+                except DomainError as exc:
+                    attach_domain_error(form, exc)
+                else:
+                    text, category = outcome_message(outcome, resubmitted=True)
+                    flash("已重新提交。" + text, category)
+                    return redirect(self.page_url(unit, "filing", filing_id=filing.id))
+        return self.render_page("filing_form.html", unit, form=form, employment=filing.employment,
+                                editable=editable, filing=filing)
+
+    def cancel_action(self, unit: Unit, filing_id: int):
+        filing = self.filing_of(unit, filing_id)
+        form = CancelForm()
+        if form.validate_on_submit():
+            try:
+                filing_service.cancel(filing.id, self.actor(), form.cancel_reason.data or "")
+            except DomainError as exc:
+                flash(f"未能撤销：{error_text(exc)}", "danger")
+            else:
+                flash(f"已撤销{filing.filing_type.value}备案 {filing.receipt_number}。", "success")
+        return redirect(self.page_url(unit, "filing", filing_id=filing.id))
+
+
+class EmployerPortalView(UnitFilingPages, BaseView):
+    """单位网上办事: the logged-in employer's own unit."""
+
     route_base = "/portal"
     default_view = "index"
-    method_permission_name = {}
+    home_endpoint = "index"
+    may_cancel_returned = True
+    shows_notices = True
+    method_permission_name = {
+        "index": "read", "roster": "read", "filings": "read", "filing": "read",
+        "attachment": "read", "notices": "read",
+        "hire": "write", "renew": "write", "transfer": "write", "terminate": "write",
+        "resubmit": "write", "cancel": "write",
+    }
+
+    def scoped_unit(self, unit_id=None) -> Unit:
+        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
+        if unit is None:
+            abort(404)
+        return unit
+
+    def unit_url_args(self, unit: Unit) -> dict:
+        return {}
+
+    @expose("/")
+    @has_access
+    def index(self):
+        return self.home_page(self.scoped_unit())
+
+    @expose("/roster")
+    @has_access
+    def roster(self):
+        return self.roster_page(self.scoped_unit())
+
+    @expose("/filings")
+    @has_access
+    def filings(self):
+        return self.filings_page(self.scoped_unit())
+
+    @expose("/filings/<int:filing_id>")
+    @has_access
+    def filing(self, filing_id: int):
+        return self.filing_page(self.scoped_unit(), filing_id)
+
+    @expose("/filings/<int:filing_id>/attachments/<int:attachment_id>")
+    @has_access
+    def attachment(self, filing_id: int, attachment_id: int):
+        return self.attachment_file(self.scoped_unit(), filing_id, attachment_id)
+
+    @expose("/notices")
+    @has_access
+    def notices(self):
+        return self.notices_page(self.scoped_unit())
+
+    @expose("/hire", methods=["GET", "POST"])
+    @has_access
+    def hire(self):
+        return self.hire_page(self.scoped_unit())
+
+    @expose("/employments/<int:employment_id>/renew", methods=["GET", "POST"])
+    @has_access
+    def renew(self, employment_id: int):
+        return self.renewal_page(self.scoped_unit(), employment_id)
+
+    @expose("/employments/<int:employment_id>/transfer", methods=["GET", "POST"])
+    @has_access
+    def transfer(self, employment_id: int):
+        return self.transfer_page(self.scoped_unit(), employment_id)
+
+    @expose("/employments/<int:employment_id>/terminate", methods=["GET", "POST"])
+    @has_access
+    def terminate(self, employment_id: int):
+        return self.termination_page(self.scoped_unit(), employment_id)
+
+    @expose("/filings/<int:filing_id>/resubmit", methods=["GET", "POST"])
+    @has_access
+    def resubmit(self, filing_id: int):
+        return self.resubmit_page(self.scoped_unit(), filing_id)
+
+    @expose("/filings/<int:filing_id>/cancel", methods=["POST"])
+    @has_access
+    def cancel(self, filing_id: int):
+        return self.cancel_action(self.scoped_unit(), filing_id)
 
 
 def register(appbuilder) -> None:
-    """Add this module's views and menu entries (filled in with the views)."""
+    """The "Employer portal" menu: home (the view), then links to its pages."""
+    appbuilder.add_view(EmployerPortalView, "Portal home", icon="fa-home",
+                        category="Employer portal", category_icon="fa-briefcase")
+    appbuilder.add_link("Roster", href="EmployerPortalView.roster", icon="fa-users",
+                        category="Employer portal")
+    appbuilder.add_link("My filings", href="EmployerPortalView.filings", icon="fa-list-alt",
+                        category="Employer portal")
+    appbuilder.add_link("File a hire", href="EmployerPortalView.hire", icon="fa-user-plus",
+                        category="Employer portal")
+    appbuilder.add_link("Notices", href="EmployerPortalView.notices", icon="fa-bell",
+                        category="Employer portal")

@@ -1,0 +1,265 @@
+"""Printed forms and receipts (备案表 / 回执): download one (at once if rendered, else a progress
+page), batch downloads as a ZIP, the employer's seal upload, and the public verification page.
+
+Web workers never render: they enqueue and report progress; the scheduler process renders. Every
+endpoint re-checks the user's jurisdiction on every filing it touches (employer: own unit; staff:
+covers_unit) and answers 404 outside it."""
+
+from __future__ import annotations
+
+import datetime
+import io
+from urllib.parse import quote
+
+from flask import (
+    Response,
+    abort,
+    flash,
+    g,
+    jsonify,
+    redirect,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_appbuilder import BaseView
+from flask_appbuilder.baseviews import expose
+from flask_appbuilder.security.decorators import has_access, limit
+from sqlalchemy import select
+
+from app.domain.documents import (
+    SEAL_MAX_BYTES,
+    SEAL_MAX_PIXELS,
+    DocumentStatus,
+    VerificationState,
+    form_for,
+    normalise_code,
+)
+from app.domain.errors import DomainError
+from app.extensions import db
+from app.jurisdiction import jurisdiction_of
+from app.models.documents import Document, UnitSeal
+from app.models.units import Unit
+from app.services import documents as document_service
+from app.services import seals as seal_service
+from app.services.audit import record
+
+
+def _verify_rate_limit() -> str:
+    return str(document_service.setting("BEIAN_VERIFY_RATE_LIMIT", "30 per minute"))
+
+
+def _date(value: str | None) -> datetime.date | None:
+    if not value:
+        return None
+    try:
+        return datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return None
+
+
+class DocumentView(BaseView):
+    """/documents: a filing's form or receipt, batch ZIPs, the employer's seal."""
+
+    route_base = "/documents"
+    default_view = "batch_form"
+    method_permission_name = {
+        "filing": "download", "status": "download", "seal": "download",
+        "seal_image": "download",
+        "batch_form": "batch", "batch_create": "batch", "batch": "batch",
+        "batch_status": "batch", "batch_zip": "batch",
+    }
+
+    # -- one filing ----------------------------------------------------------------------------
+    def _filing_or_404(self, filing_id: int):
+        filing = document_service.filing_for(g.user, filing_id)
+        if filing is None:
+            abort(404)
+        return filing
+
+    @expose("/filing/<int:filing_id>")
+    @has_access
+    def filing(self, filing_id: int):
+        """The PDF at once when it is rendered; otherwise enqueue it and show progress."""
+        filing = self._filing_or_404(filing_id)
+        try:
+            document = document_service.request_document(filing)
+        except DomainError:
+            abort(404)
+        if document.status == DocumentStatus.READY:
+            pdf = db.session.scalar(select(Document.pdf).where(Document.id == document.id))
+            document_service.record_download(filing, document)
+            db.session.commit()
+            return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                             download_name=document_service.download_name(filing),
+                             max_age=0)
+        return self.render_template(
+            "documents/progress.html", filing=filing, title=form_for(filing.filing_type).title,
+            status_url=url_for("DocumentView.status", filing_id=filing.id),
+            download_url=url_for("DocumentView.filing", filing_id=filing.id))
+
+    @expose("/status/<int:filing_id>")
+    @has_access
+    def status(self, filing_id: int):
+        filing = self._filing_or_404(filing_id)
+        payload = document_service.document_status(filing)
+        payload["download_url"] = url_for("DocumentView.filing", filing_id=filing.id)
+        payload["renderer_alive"] = document_service.renderer_alive()
+        return jsonify(payload)
+
+    # -- the employer's seal -------------------------------------------------------------------
+    def _own_unit(self) -> Unit:
+        unit_id = getattr(g.user, "unit_id", None)
+        unit = db.session.get(Unit, unit_id) if unit_id else None
+        if unit is None:  # staff have no seal of their own to manage
+            abort(404)
+        return unit
+
+    @expose("/seal", methods=["GET", "POST"])
+    @has_access
+    def seal(self):
+        unit = self._own_unit()
+        if request.method == "POST":
+            if request.form.get("action") == "remove":
+                if seal_service.remove_unit_seal(unit, g.user):
+                    flash("已删除上传的印章，新生成的文书将使用系统按单位名称绘制的印章。", "info")
+            else:
+                upload = request.files.get("seal")
+                data = upload.read(SEAL_MAX_BYTES + 1) if upload and upload.filename else b""
+                try:
+                    seal_service.save_unit_seal(unit, data, g.user)
+                except DomainError as exc:
+                    flash(f"{exc.message}（{exc.code}）", "danger")
+                else:
+                    flash("印章已上传。此后新生成的备案表和回执将使用该印章；已生成的文书保持不变。",
+                          "success")
+            return redirect(url_for("DocumentView.seal"))
+        uploaded = db.session.scalar(select(UnitSeal).where(UnitSeal.unit_id == unit.id))
+        return self.render_template("documents/seal.html", unit=unit, uploaded=uploaded,
+                                    max_kb=SEAL_MAX_BYTES // 1024,
+                                    max_px=SEAL_MAX_PIXELS)
+
+    @expose("/seal.png")
+    @has_access
+    def seal_image(self):
+        unit = self._own_unit()
+        return send_file(io.BytesIO(seal_service.unit_seal(unit)), mimetype="image/png",
+                         max_age=0)
+
+    # -- batches -------------------------------------------------------------------------------
+    @expose("/batch", methods=["GET"])
+    @has_access
+    def batch_form(self):
+        units = None
+        if getattr(g.user, "unit_id", None) is None:
+            scope = jurisdiction_of(g.user)
+            units = list(db.session.scalars(select(Unit).where(scope.unit_clause())
+                                            .order_by(Unit.name).limit(500)))
+        today = datetime.date.today()
+        return self.render_template("documents/batch_form.html", units=units,
+                                    date_from=today.replace(day=1), date_to=today)
+
+    @expose("/batch", methods=["POST"])
+    @has_access
+    def batch_create(self):
+        """A batch from a list of filing ids (filing_ids=…) or a unit and a date range."""
+        ids = [v for v in request.form.getlist("filing_ids") if v.strip()]
+        unit_id = date_from = date_to = None
+        try:
+            if ids:
+                filing_ids = [int(v) for v in ids]
+            else:
+                unit_id = getattr(g.user, "unit_id", None) or request.form.get("unit_id",
+                                                                               type=int)
+                date_from, date_to = (_date(request.form.get("date_from")),
+                                      _date(request.form.get("date_to")))
+                filing_ids = document_service.batch_filings_for_unit(g.user, unit_id,
+                                                                     date_from, date_to)
+            batch = document_service.create_batch(g.user, filing_ids, unit_id=unit_id,
+                                                  date_from=date_from, date_to=date_to)
+        except ValueError as exc:
+            if isinstance(exc, DomainError) and exc.code == "BATCH_EMPTY":
+                flash(f"{exc.message}（{exc.code}）", "warning")
+                return redirect(url_for("DocumentView.batch_form"))
+            if isinstance(exc, DomainError) and exc.code == "BATCH_TOO_LARGE":
+                flash(f"{exc.message}（{exc.code}）", "danger")
+                return redirect(url_for("DocumentView.batch_form"))
+            abort(404)  # a filing or unit outside the user's jurisdiction, or a bad id
+        return redirect(url_for("DocumentView.batch", token=batch.token))
+
+    def _batch_or_404(self, token: str):
+        batch = document_service.batch_for(g.user, token)
+        if batch is None:
+            abort(404)
+        return batch
+
+    @expose("/batch/<token>")
+    @has_access
+    def batch(self, token: str):
+        batch = self._batch_or_404(token)
+        return self.render_template(
+            "documents/batch_progress.html", batch=batch,
+            progress=document_service.batch_progress(batch),
+            status_url=url_for("DocumentView.batch_status", token=batch.token),
+            zip_url=url_for("DocumentView.batch_zip", token=batch.token))
+
+    @expose("/batch/<token>/status")
+    @has_access
+    def batch_status(self, token: str):
+        batch = self._batch_or_404(token)
+        payload = document_service.batch_progress(batch)
+        payload["zip_url"] = url_for("DocumentView.batch_zip", token=batch.token)
+        payload["renderer_alive"] = document_service.renderer_alive()
+        return jsonify(payload)
+
+    @expose("/batch/<token>/zip")
+    @has_access
+    def batch_zip(self, token: str):
+        batch = self._batch_or_404(token)
+        progress = document_service.batch_progress(batch)
+        if not progress["done"]:
+            return jsonify({"error": "BATCH_NOT_READY",
+                            "message": "批量文书尚未全部生成，请稍后再下载。", **progress}), 409
+        record(
+            "document_batch", batch.id, "download",
+            after={"ready": progress["ready"], "failed": progress["failed"]})
+        db.session.commit()
+        response = Response(stream_with_context(document_service.iter_batch_zip(batch)),
+                            mimetype="application/zip")
+        name = document_service.batch_zip_name(batch)
+        response.headers["Content-Disposition"] = (
+            f"attachment; filename=\"documents-{batch.id}.zip\"; filename*=UTF-8''{quote(name)}")
+        return response
+
+
+class VerifyView(BaseView):
+    """/verify: public (no login). What a printout's verification code says, masked data only."""
+
+    route_base = "/verify"
+    default_view = "form"
+
+    @expose("/")
+    def form(self):
+        code = request.args.get("code")
+        if code:
+            normalised = normalise_code(code)
+            return redirect(url_for("VerifyView.show", code=normalised or code.strip()[:32]))
+        return self.render_template("documents/verify.html", result=None, code="")
+
+    @expose("/<code>")
+    @limit(_verify_rate_limit, methods=["GET"])
+    def show(self, code: str):
+        result = document_service.verify(code)
+        status = 404 if result.state == VerificationState.NOT_FOUND else 200
+        current_url = (url_for("VerifyView.show", code=result.current_code)
+                       if result.current_code else None)
+        response = self.render_template("documents/verify.html", result=result,
+                                        code=code[:32], current_url=current_url,
+                                        states=VerificationState)
+        return response, status, {"Cache-Control": "no-store", "X-Robots-Tag": "noindex"}
+
+
+def register(appbuilder) -> None:
+    appbuilder.add_view_no_menu(DocumentView)
+    appbuilder.add_view_no_menu(VerifyView)

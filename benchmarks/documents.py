@@ -1,0 +1,218 @@
+"""Render printed forms (备案表) as the scheduler does, and compare with xhtml2pdf alone.
+
+    python benchmarks/documents.py [--size 2000] [--samples 100] [--workers 2] [--database-url URL]
+
+Prints, one `name: value unit` a line:
+  - one form's render time (median, p95), unsigned and signed (context + seals + QR + Jinja +
+    xhtml2pdf [+ PAdES signature]), and the baseline: xhtml2pdf rendering the same HTML with
+    nothing else, in the same process; the ratios to it;
+  - --size forms (default 2,000, e.g. a plant closure) rendered from the queue by --workers
+    processes (multiprocessing, each its own app and database connection): wall time,
+    throughput, and the peak memory (max RSS) of each worker process.
+
+Targets (issue "E-stamped documents"): p95 ≤ 100 ms unsigned, ≤ 150 ms signed; 2,000 forms
+≤ 120 s with two workers; ≤ 150 MB per worker."""
+
+from __future__ import annotations
+
+import datetime
+import io
+import multiprocessing
+import resource
+import statistics
+import time
+
+from _common import parser, report, throwaway_app
+
+
+def _load_filings(app, count: int) -> list[int]:
+    """`count` filed hires (persons, employments, filings with receipt numbers), bulk-inserted
+    with Core: the benchmark is about documents, not about submitting filings."""
+    from sqlalchemy import insert, select
+
+    from app.domain.identifiers import make_citizen_id
+    from app.extensions import db
+    from app.models.filings import Employment, Filing
+    from app.models.org import Office
+    from app.models.people import Person
+    from app.models.units import Unit, UnitStatus
+
+    with app.app_context():
+        units = list(db.session.execute(select(Unit.id, Unit.street_id)
+                                        .where(Unit.status == UnitStatus.ACTIVE)))
+        offices = {region: office for region, office in db.session.execute(
+            select(Office.region_id, Office.id))}
+        next_person = (db.session.scalar(select(Person.id).order_by(Person.id.desc())) or 0) + 1
+        next_emp = (db.session.scalar(select(Employment.id).order_by(Employment.id.desc()))
+                    or 0) + 1
+        today = datetime.date.today()
+        filed_at = datetime.datetime.combine(today, datetime.time(9))
+        persons, employments, filings = [], [], []
+        for i in range(count):
+            unit_id, street_id = units[i % len(units)]
+            number = make_citizen_id("320213", datetime.date(1970, 1, 1)
+                                     + datetime.timedelta(days=i // 900), i % 900 + 50)
+            pid, eid = next_person + i, next_emp + i
+            persons.append({"id": pid, "name": "孙" + "一二三四五六七八九十"[i % 10] + "明",
+                            "citizen_id": number, "sex": "M",
+                            "birth_date": datetime.date(1980, 1, 1), "phone": "",
+                            "household_region_code": "320213"})
+            employments.append({"id": eid, "person_id": pid, "unit_id": unit_id,
+                                "employment_form_code": "FT", "contract_type_code": "FIXED",
+                                "contract_start": today, "contract_end": today.replace(
+                                    year=today.year + 3), "start_date": today,
+                                "status": "ACTIVE", "job_title": "操作工"})
+            filings.append({"receipt_number": f"BA{today:%Y%m%d}320213{i + 1:06d}",
+                            "filing_type": "HIRE", "status": "FILED", "channel": "ONLINE",
+                            "unit_id": unit_id, "person_id": pid, "person_name": persons[-1]["name"],
+                            "person_citizen_id": number, "employment_id": eid,
+                            "employment_form_code": "FT", "contract_type_code": "FIXED",
+                            "contract_start": today,
+                            "contract_end": employments[-1]["contract_end"], "start_date": today,
+                            "job_title": "操作工", "note": "", "version": 1, "row_version": 1,
+                            "office_id": offices.get(street_id), "is_overdue": False,
+                            "is_multiple_employment": False, "needs_attachment_review": False,
+                            "needs_district_approval": False, "filed_at": filed_at})
+        for start in range(0, count, 2000):
+            db.session.execute(insert(Person), persons[start:start + 2000])
+            db.session.execute(insert(Employment), employments[start:start + 2000])
+            db.session.execute(insert(Filing), filings[start:start + 2000])
+        db.session.commit()
+        return list(db.session.scalars(select(Filing.id).where(Filing.receipt_number.in_(
+            [f["receipt_number"] for f in filings])).order_by(Filing.id)))
+
+
+def _single_form(app, filing_id: int, samples: int) -> None:
+    from xhtml2pdf import pisa
+
+    from app.extensions import db
+    from app.models.filings import Filing
+    from app.services import documents as ds
+
+    with app.app_context():
+        filing = db.session.get(Filing, filing_id)
+        document = ds.request_document(filing)
+        html = ds.render_html(filing, document)
+        ds.render_document_pdf(filing, document, sign=True)  # warm: font, key, seals
+
+        def timed(func):
+            values = []
+            for _ in range(samples):
+                started = time.perf_counter()
+                func()
+                values.append((time.perf_counter() - started) * 1000)
+            return values
+
+        def baseline():
+            pisa.CreatePDF(html, dest=io.BytesIO(), path=str(ds.STATIC_DIR / "document.html"))
+
+        base = timed(baseline)
+        unsigned = timed(lambda: ds.render_document_pdf(filing, document, sign=False))
+        signed = timed(lambda: ds.render_document_pdf(filing, document, sign=True))
+        pdf = ds.render_document_pdf(filing, document, sign=True)
+        db.session.rollback()
+    base_median, base_p95 = report("baseline_xhtml2pdf_same_html", base)
+    median, p95 = report("form_unsigned", unsigned)
+    signed_median, signed_p95 = report("form_signed", signed)
+    print(f"form_unsigned_vs_baseline_median: {median / base_median:.2f} x")
+    print(f"form_signed_vs_baseline_median: {signed_median / base_median:.2f} x")
+    print(f"signing_cost_median: {signed_median - median:.2f} ms")
+    print(f"form_pdf_size: {len(pdf) / 1024:.1f} KB")
+
+
+def _worker(database_url: str, instance_dir: str, name: str, queue) -> None:
+    """One render process: its own app and database connection, working the shared queue."""
+    import os
+
+    os.environ["BEIAN_INSTANCE_DIR"] = instance_dir
+    from app import create_app
+    from config import TestConfig
+
+    app = create_app(type("BenchWorker", (TestConfig,),
+                          {"SQLALCHEMY_DATABASE_URI": database_url}))
+    with app.app_context():
+        from app.services.documents import render_pending
+
+        started = time.perf_counter()
+        result = render_pending(worker=name)
+        elapsed = time.perf_counter() - started
+    peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    queue.put({"name": name, **result, "seconds": elapsed, "peak_mb": peak_mb})
+
+
+def _batch(app, filing_ids: list[int], workers: int) -> None:
+    import os
+
+    from app.services import documents as ds
+
+    with app.app_context():
+        started = time.perf_counter()
+        ds.enqueue_missing(limit=len(filing_ids) + 10)
+        enqueue_ms = (time.perf_counter() - started) * 1000
+        url = app.config["SQLALCHEMY_DATABASE_URI"]
+    context = multiprocessing.get_context("spawn")
+    queue = context.Queue()
+    processes = [context.Process(target=_worker, args=(url, os.environ["BEIAN_INSTANCE_DIR"],
+                                                       f"bench-{i}", queue))
+                 for i in range(workers)]
+    started = time.perf_counter()
+    for p in processes:
+        p.start()
+    results = [queue.get(timeout=3600) for _ in processes]
+    for p in processes:
+        p.join()
+    wall = time.perf_counter() - started
+    rendered = sum(r["rendered"] for r in results)
+    failed = sum(r["failed"] for r in results)
+    print(f"batch_forms: {len(filing_ids)} forms")
+    print(f"batch_enqueue: {enqueue_ms:.0f} ms")
+    print(f"batch_workers: {workers} processes")
+    print(f"batch_rendered: {rendered} forms")
+    print(f"batch_failed: {failed} forms")
+    print(f"batch_wall_time: {wall:.1f} s")
+    print(f"batch_throughput: {rendered / wall:.1f} forms/s")
+    for r in sorted(results, key=lambda r: r["name"]):
+        print(f"batch_{r['name'].replace('-', '_')}_rendered: {r['rendered']} forms")
+        print(f"batch_{r['name'].replace('-', '_')}_render_time: {r['seconds']:.1f} s")
+        print(f"batch_{r['name'].replace('-', '_')}_peak_rss: {r['peak_mb']:.0f} MB")
+    print(f"batch_peak_rss_max: {max(r['peak_mb'] for r in results):.0f} MB")
+    per_form = [r["seconds"] * 1000 / max(1, r["rendered"]) for r in results]
+    print(f"batch_ms_per_form_per_worker: {statistics.mean(per_form):.1f} ms")
+    _check_zip(app, filing_ids)
+
+
+def _check_zip(app, filing_ids: list[int]) -> None:
+    """Stream the whole batch as a ZIP (as the download does) and measure this process's growth."""
+    from app.extensions import appbuilder
+    from app.services import documents as ds
+
+    with app.app_context():
+        user = appbuilder.sm.find_user(username="city")
+        batch = ds.create_batch(user, filing_ids)
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        started = time.perf_counter()
+        total = sum(len(chunk) for chunk in ds.iter_batch_zip(batch))
+        elapsed = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"zip_size: {total / 1024 / 1024:.1f} MB")
+    print(f"zip_stream_time: {elapsed:.1f} s")
+    print(f"zip_peak_rss_growth: {after - before:.0f} MB")
+
+
+def main() -> None:
+    p = parser(__doc__.splitlines()[0], default_size=2000)
+    p.add_argument("--samples", type=int, default=100, help="renders per single-form figure")
+    p.add_argument("--workers", type=int, default=2)
+    args = p.parse_args()
+    with throwaway_app(args.database_url, units=40, persons=100) as app:
+        started = time.perf_counter()
+        filing_ids = _load_filings(app, args.size + 1)
+        print(f"setup_filings: {args.size + 1} in {time.perf_counter() - started:.1f} s")
+        _single_form(app, filing_ids[0], args.samples)
+        _batch(app, filing_ids[1:], args.workers)
+
+
+if __name__ == "__main__":
+    main()
+
+

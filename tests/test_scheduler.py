@@ -1,0 +1,286 @@
+"""The scheduler and the document queue: APScheduler runs only in `flask beian scheduler`; each
+job run is claimed exactly once (a unique row, on SQLite and PostgreSQL); two workers never render
+the same document; a dead renderer's document goes back to the queue."""
+
+from __future__ import annotations
+
+import datetime
+import doctest
+import gc
+import itertools
+import os
+import subprocess
+import sys
+import threading
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from app.domain.documents import DocumentStatus
+from app.domain.identifiers import make_citizen_id
+
+_seq = itertools.count(900)
+TODAY = datetime.date.today()
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def actor(username):
+    from app.extensions import appbuilder
+    from app.services.filings import Actor
+
+    return Actor.of(appbuilder.sm.find_user(username=username))
+
+
+def hire(unit_id):
+    from app.services import filings as fs
+
+    return fs.submit(fs.HireInput(
+        unit_id=unit_id, citizen_id=make_citizen_id("320213", datetime.date(1985, 6, 7),
+                                                    next(_seq)),
+        name="赵六", start_date=TODAY, contract_type_code="OPEN"), actor("city")).filing
+
+
+def in_threads(app, count, work):
+    """Run work(i) in `count` threads at once, each with its own app context and session."""
+    barrier = threading.Barrier(count)
+    results, errors = [None] * count, []
+
+    def run(i):
+        try:
+            with app.app_context():
+                barrier.wait()
+                results[i] = work(i)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(120)
+    assert not errors, errors
+    return results
+
+
+# -- job claims ----------------------------------------------------------------------------------
+
+def test_two_claims_of_the_same_job_run_one_wins(app):
+    from app.services.documents import claim_run
+
+    with app.app_context():
+        assert claim_run("test.job", "2026-01-01T00:00:00", "scheduler-a") is True
+        assert claim_run("test.job", "2026-01-01T00:00:00", "scheduler-b") is False
+        assert claim_run("test.job", "2026-01-01T00:01:00", "scheduler-b") is True
+        assert claim_run("other.job", "2026-01-01T00:00:00", "scheduler-b") is True
+
+
+def test_concurrent_claims_of_the_same_run_one_wins(app):
+    from app.models.documents import JobClaim
+    from app.services.documents import claim_run
+
+    results = in_threads(app, 4, lambda i: claim_run("race.job", "K1", f"scheduler-{i}"))
+    assert sorted(results) == [False, False, False, True]
+    with app.app_context():
+        from app.extensions import db
+
+        assert db.session.scalar(select(func.count(JobClaim.id)).where(
+            JobClaim.job_name == "race.job")) == 1
+
+
+def test_a_scheduled_job_runs_once_per_window_whoever_fires_it(app):
+    from app.jobs import Job, run_claimed
+
+    calls = []
+    job = Job("test.window", lambda: calls.append(1) or {"ran": 1}, 60)
+    at = datetime.datetime(2030, 5, 6, 7, 8, 9)
+    assert run_claimed(app, job, at) == {"ran": 1}
+    assert run_claimed(app, job, at + datetime.timedelta(seconds=30)) is None   # same minute
+    assert run_claimed(app, job, at + datetime.timedelta(seconds=60)) == {"ran": 1}
+    assert len(calls) == 2
+
+
+def test_run_key_doctests():
+    import app.jobs
+
+    assert doctest.testmod(app.jobs).failed == 0
+
+
+# -- the document queue --------------------------------------------------------------------------
+
+def test_two_workers_never_render_the_same_document(app, known):
+    from app.services import documents as ds
+
+    with app.app_context():
+        ds.render_pending()  # start from an empty queue
+        filings = [hire(known["unit_in"]) for _ in range(6)]
+        for filing in filings:
+            ds.request_document(filing)
+        wanted = {ds.document_of(f.id).id for f in filings}
+
+    def drain(i):
+        claimed = []
+        while (doc_id := ds.claim_next(f"worker-{i}")) is not None:
+            claimed.append(doc_id)
+        return claimed
+
+    first, second = in_threads(app, 2, drain)
+    assert not set(first) & set(second)
+    assert set(first) | set(second) == wanted
+    assert len(first) + len(second) == len(wanted)
+
+
+def test_a_claimed_document_cannot_be_claimed_again(app, known):
+    from app.models.documents import Document
+    from app.services import documents as ds
+
+    with app.app_context():
+        ds.render_pending()
+        filing = hire(known["unit_in"])
+        doc_id = ds.request_document(filing).id
+        assert ds.claim_next("worker-a") == doc_id
+        assert ds.claim_next("worker-b") is None
+        from app.extensions import db
+
+        document = db.session.get(Document, doc_id)
+        db.session.refresh(document)
+        assert document.status == DocumentStatus.RENDERING and document.claimed_by == "worker-a"
+        # Only the claimant may store the result.
+        assert ds.render_claimed(doc_id, "worker-b") is False
+        assert ds.render_claimed(doc_id, "worker-a") is True
+        db.session.refresh(document)
+        assert document.status == DocumentStatus.READY
+
+
+def test_two_render_processes_render_each_document_once(app, known):
+    from app.models.documents import Document
+    from app.services import documents as ds
+
+    with app.app_context():
+        ds.render_pending()
+        ids = [ds.request_document(hire(known["unit_in"])).id for _ in range(4)]
+    results = in_threads(app, 2, lambda i: ds.render_pending(worker=f"proc-{i}"))
+    assert sum(r["rendered"] for r in results) == 4
+    assert all(r["failed"] == 0 for r in results)
+    with app.app_context():
+        from app.extensions import db
+
+        rows = db.session.execute(select(Document.status, Document.attempts)
+                                  .where(Document.id.in_(ids))).all()
+        assert rows == [(DocumentStatus.READY, 1)] * 4
+
+
+def test_a_renderer_that_died_gives_its_document_back_to_the_queue(app, known):
+    from app.extensions import db
+    from app.models.documents import Document
+    from app.services import documents as ds
+
+    with app.app_context():
+        ds.render_pending()
+        doc_id = ds.request_document(hire(known["unit_in"])).id
+        assert ds.claim_next("crashed-worker") == doc_id
+        db.session.execute(Document.__table__.update().where(Document.id == doc_id).values(
+            claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1)))
+        db.session.commit()
+        assert ds.requeue_stale() == 1
+        assert ds.render_pending() == {"rendered": 1, "failed": 0}
+
+
+def test_a_document_that_keeps_failing_is_marked_failed_with_the_error(app, known):
+    from app.extensions import db
+    from app.models.documents import Document
+    from app.services import documents as ds
+
+    with app.app_context():
+        ds.render_pending()
+        doc_id = ds.request_document(hire(known["unit_in"])).id
+        saved = {k: app.config.get(k) for k in ("BEIAN_SIGNING_KEY", "BEIAN_SIGNING_CERT")}
+        app.config.update(BEIAN_SIGNING_KEY="/nonexistent/key.pem",
+                          BEIAN_SIGNING_CERT="/nonexistent/cert.pem")
+        try:
+            result = ds.render_pending()
+        finally:
+            app.config.update(saved)
+        assert result == {"rendered": 0, "failed": ds.MAX_ATTEMPTS}
+        document = db.session.get(Document, doc_id)
+        db.session.refresh(document)
+        assert document.status == DocumentStatus.FAILED
+        assert "FileNotFoundError" in document.error
+        # Asking for it again puts it back in the queue.
+        ds.request_document(document.filing)
+        assert ds.render_pending() == {"rendered": 1, "failed": 0}
+
+
+def test_the_scheduler_job_enqueues_filed_filings_without_a_document(app, known):
+    from app.jobs import enqueue_documents
+    from app.services import documents as ds
+
+    with app.app_context():
+        filing = hire(known["unit_in"])
+        assert ds.document_of(filing.id) is None
+        assert enqueue_documents()["enqueued"] >= 1
+        assert ds.document_of(filing.id).status == DocumentStatus.QUEUED
+        assert enqueue_documents()["enqueued"] == 0
+
+
+def test_render_pending_command_renders_the_queue(app, known):
+    from app.services import documents as ds
+
+    with app.app_context():
+        filing = hire(known["unit_in"])
+        ds.request_document(filing)
+        filing_id = filing.id
+    result = app.test_cli_runner().invoke(args=["beian", "documents", "render-pending"])
+    assert result.exit_code == 0, result.output
+    assert "rendered:" in result.output
+    with app.app_context():
+        assert ds.document_of(filing_id).status == DocumentStatus.READY
+
+
+def test_signing_cert_command_prints_the_certificate(app):
+    result = app.test_cli_runner().invoke(args=["beian", "documents", "signing-cert"])
+    assert result.exit_code == 0 and "BEGIN CERTIFICATE" in result.output
+
+
+# -- where APScheduler runs ----------------------------------------------------------------------
+
+def test_the_scheduler_has_the_jobs_and_the_safety_settings(app):
+    from app.jobs import build_scheduler
+    from app.services.documents import ENQUEUE_JOB, RENDER_JOB
+
+    scheduler = build_scheduler(app)
+    assert not scheduler.running
+    jobs = {job.id: job for job in scheduler.get_jobs()}
+    assert set(jobs) == {RENDER_JOB, ENQUEUE_JOB}
+    for job in jobs.values():
+        assert job.misfire_grace_time == 3600
+        assert job.coalesce is True
+        assert job.max_instances == 1
+    assert jobs[RENDER_JOB].trigger.interval.total_seconds() <= 10
+
+
+def test_the_web_app_starts_no_scheduler(app):
+    """create_app() (every web worker) must not start APScheduler: in this test process…"""
+    from apscheduler.schedulers.base import STATE_STOPPED, BaseScheduler
+
+    running = [obj for obj in gc.get_objects()
+               if isinstance(obj, BaseScheduler) and obj.state != STATE_STOPPED]
+    assert running == []
+    names = [t.name for t in threading.enumerate()]
+    assert not any("APScheduler" in n or "apscheduler" in n.lower() for n in names), names
+
+
+def test_create_app_in_a_fresh_process_starts_no_thread(tmp_path):
+    """…and in a fresh process, where nothing else could have started a thread."""
+    code = (
+        "import threading, sys\n"
+        "from config import TestConfig\n"
+        "from app import create_app\n"
+        f"url = 'sqlite:///{tmp_path}/fresh.db'\n"
+        "app = create_app(type('C', (TestConfig,), {'SQLALCHEMY_DATABASE_URI': url}))\n"
+        "print(threading.active_count(), 'apscheduler.schedulers.blocking' in sys.modules)\n"
+    )
+    env = {**os.environ, "BEIAN_INSTANCE_DIR": str(tmp_path)}
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True,
+                         text=True, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.split()[-2:] == ["1", "False"]

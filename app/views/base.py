@@ -89,6 +89,14 @@ def checkbox_fields(labels: dict[str, str]) -> dict[str, BooleanField]:
     return {name: BooleanField(text, default=False) for name, text in labels.items()}
 
 
+def rate_limit_posts(appbuilder, view, limit: str) -> None:
+    """Limit POSTs to a public or sensitive view per client address (registration, one-time
+    codes). Uses FAB's limiter, so RATELIMIT_STORAGE_URI shares counters between workers."""
+    limiter = getattr(appbuilder.sm, "limiter", None)
+    if limiter is not None and view.blueprint is not None:
+        limiter.limit(limit, methods=["POST"])(view.blueprint)
+
+
 def read_only_view(view_cls):
     """Mark a ModelView read-only (list/show only)."""
     view_cls.base_permissions = ["can_list", "can_show"]

@@ -20,7 +20,7 @@ from app.models.filings import Filing
 from app.models.individuals import ChangeRequest, Dispute
 from app.services import individuals as svc
 from app.services.filings import Upload
-from app.views.base import JurisdictionModelView
+from app.views.base import JurisdictionModelView, rate_limit_posts
 
 
 def _upload(name):
@@ -249,9 +249,11 @@ def _download(data: bytes, content_type: str | None, filename: str | None):
 
 
 def register(appbuilder) -> None:
-    appbuilder.add_view_no_menu(IndividualRegistrationView)
-    appbuilder.add_view(MyRecordsView, "My records", icon="fa-id-card",
-                        category="Personal", category_icon="fa-user")
+    rate_limit_posts(appbuilder, appbuilder.add_view_no_menu(IndividualRegistrationView),
+                     "20 per hour")
+    me = appbuilder.add_view(MyRecordsView, "My records", icon="fa-id-card",
+                             category="Personal", category_icon="fa-user")
+    rate_limit_posts(appbuilder, me, "60 per hour")
     appbuilder.add_view(ChangeRequestView, "Change requests", icon="fa-pencil",
                         category="Filings")
     appbuilder.add_view(DisputeView, "Disputes", icon="fa-exclamation-triangle",

@@ -19,6 +19,7 @@ from app.models.units import UnitStatus
 from app.security import password_complexity
 from app.services.tx import begin_write
 from app.services.units import register_unit
+from app.views.base import rate_limit_posts
 from app.views.forms import UnitRegistrationForm, add_error, attach_domain_error
 
 # Light protection of a public form that creates rows (only when RATELIMIT_ENABLED).
@@ -111,6 +112,4 @@ class UnitRegistrationView(BaseView):
 
 def register(appbuilder) -> None:
     view = appbuilder.add_view_no_menu(UnitRegistrationView)
-    limiter = getattr(appbuilder.sm, "limiter", None)
-    if limiter is not None and view.blueprint is not None:
-        limiter.limit(REGISTRATION_RATE_LIMIT, methods=["POST"])(view.blueprint)
+    rate_limit_posts(appbuilder, view, REGISTRATION_RATE_LIMIT)

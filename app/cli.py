@@ -26,14 +26,16 @@ def init_command() -> None:
 @beian.command("demo")
 @click.option("--units", default=300, show_default=True)
 @click.option("--persons", default=5000, show_default=True)
-def demo_command(units: int, persons: int) -> None:
+@click.option("--hires", default=200, show_default=True,
+              help="Recent hires filed through the service (only on a city without filings)")
+def demo_command(units: int, persons: int, hires: int) -> None:
     """Build the demo city (idempotent). Refused outside demo mode."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("演示数据只能在演示模式下生成（BEIAN_DEMO_MODE=1）。")
     from app.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_city
 
     started = time.perf_counter()
-    result = build_demo_city(units=units, persons=persons)
+    result = build_demo_city(units=units, persons=persons, hires=hires)
     click.echo(f"demo city: {result} in {time.perf_counter() - started:.1f}s")
     if result["users"]:
         click.echo("demo logins (password " + DEMO_PASSWORD + "): "

@@ -41,7 +41,8 @@ DEMO_USERS = (
 )
 
 
-def build_demo_city(units: int = 300, persons: int = 5000, seed: int = 2026) -> dict:
+def build_demo_city(units: int = 300, persons: int = 5000, seed: int = 2026,
+                    hires: int = 0) -> dict:
     rng = random.Random(seed)
     regions = _regions()
     offices = _offices(regions)
@@ -49,8 +50,50 @@ def build_demo_city(units: int = 300, persons: int = 5000, seed: int = 2026) -> 
     made_persons = _persons(rng, regions, persons)
     users = _users(offices)
     db.session.commit()
+    made_hires = _hires(rng, hires) if hires else 0
     return {"regions": len(regions), "offices": len(offices), "units": made_units,
-            "persons": made_persons, "users": users}
+            "persons": made_persons, "users": users, "hires": made_hires}
+
+
+def _hires(rng: random.Random, count: int) -> int:
+    """Recent hires through the filing service (so rosters are not empty): a third of them at the
+    demo employer's unit, filed online; the rest at the counter of the units' offices. Only on a
+    city without filings yet (idempotent)."""
+    from app.models.filings import Filing
+    from app.services import filings as fs
+
+    if db.session.scalar(select(func.count(Filing.id))):
+        return 0
+    employer = appbuilder.sm.find_user(username="employer")
+    city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
+    online = fs.Actor.of(employer) if employer is not None and employer.unit_id else city
+    units = list(db.session.scalars(select(Unit.id).where(Unit.status == UnitStatus.ACTIVE)))
+    employed = set()
+    # Plain rows, not ORM objects: every commit would expire thousands of loaded persons.
+    people = db.session.execute(select(Person.id, Person.citizen_id, Person.name,
+                                       Person.birth_date).where(Person.phone != "")
+                                .order_by(Person.id)).all()
+    db.session.expunge_all()
+    today = datetime.date.today()
+    made = 0
+    for person in people:
+        if made >= count:
+            break
+        if person.id in employed or (today - person.birth_date).days < 17 * 365:
+            continue
+        at_employer = online is not city and made % 3 == 0
+        unit_id = employer.unit_id if at_employer else rng.choice(units)
+        start = today - datetime.timedelta(days=rng.randint(0, 25))
+        fixed = rng.random() < 0.8
+        fs.submit(fs.HireInput(
+            unit_id=unit_id, citizen_id=person.citizen_id, name=person.name, start_date=start,
+            contract_type_code="FIXED" if fixed else "OPEN",
+            contract_end=start.replace(year=start.year + 3) - datetime.timedelta(days=1)
+            if fixed else None, job_title=rng.choice(("操作工", "技术员", "会计", "销售", "文员"))),
+            online if at_employer else city)
+        employed.add(person.id)
+        made += 1
+    return made
 
 
 def _get_or_create_region(code, name, level, parent) -> Region:

@@ -78,6 +78,7 @@ class UnitView(JurisdictionModelView):
         "credit_code_override_reason": "仅当历史代码无法通过校验位检查时由市级人员填写原因。",
     }
     validators_columns = {"credit_code": [CreditCodeField()], "street": [StreetInDistrict()]}
+    formatters_columns = {"is_key_enterprise": lambda v: "是" if v else "否"}
     add_form_extra_fields = edit_form_extra_fields = checkbox_fields(
         {"is_key_enterprise": "重点企业"})
     add_form_query_rel_fields = edit_form_query_rel_fields = {

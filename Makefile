@@ -21,7 +21,11 @@ db: $(STAMP)
 	$(FLASK) beian init
 	$(FLASK) beian demo
 
+# The web server and, beside it, the scheduler process (document rendering queue); stopping
+# the server (Ctrl+C) stops the scheduler too.
 run: db
+	$(FLASK) beian scheduler & sched=$$!; \
+	trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)

@@ -64,7 +64,7 @@ def jobs(app: Flask) -> tuple[Job, ...]:
     from app.services.documents import ENQUEUE_JOB, RENDER_JOB, setting
 
     with app.app_context():
-        render_every = int(setting("BEIAN_RENDER_EVERY_SECONDS", 5))
+        render_every = int(setting("BEIAN_RENDER_EVERY_SECONDS", 3))
         enqueue_every = int(setting("BEIAN_ENQUEUE_EVERY_SECONDS", 60))
     return (
         Job(RENDER_JOB, render_documents, render_every),
@@ -130,6 +130,8 @@ def register_commands(beian_group) -> None:
         safe). Blocks until interrupted."""
         logging.basicConfig(level=logging.INFO,
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # APScheduler logs every run (every few seconds); our jobs log what they did.
+        logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
         app = current_app._get_current_object()
         click.echo("scheduler: jobs " + ", ".join(
             f"{j.name} every {j.every_seconds}s" for j in jobs(app)))

@@ -83,15 +83,17 @@ ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
     },
     ROLE_INDIVIDUAL: {
         "MyRecordsView": PORTAL,
+        "DocumentView": ("can_download",),
     },
     ROLE_PUBLIC: {},
 }
 
 # Menu entries a role may see (FAB checks menu_access on category and item names).
 STAFF_FILING_MENUS = ("Filings", "Counter filing", "Filing records", "Review queue",
-                      "District approvals", "Correction rules", "Change requests", "Disputes")
+                      "District approvals", "Correction rules", "Change requests", "Disputes",
+                      "Batch documents")
 EMPLOYER_MENUS = ("Employer portal", "Portal home", "Roster", "My filings", "File a hire",
-                  "Notices")
+                  "Notices", "Unit seal")
 ROLE_MENUS: dict[str, tuple[str, ...]] = {
     ROLE_INDIVIDUAL: ("Personal", "My records"),
     ROLE_CITY: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",

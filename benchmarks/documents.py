@@ -18,6 +18,7 @@ from __future__ import annotations
 import datetime
 import io
 import multiprocessing
+import os
 import resource
 import statistics
 import time
@@ -95,20 +96,19 @@ def _single_form(app, filing_id: int, samples: int) -> None:
         html = ds.render_html(filing, document)
         ds.render_document_pdf(filing, document, sign=True)  # warm: font, key, seals
 
-        def timed(func):
-            values = []
-            for _ in range(samples):
-                started = time.perf_counter()
-                func()
-                values.append((time.perf_counter() - started) * 1000)
-            return values
-
         def baseline():
             pisa.CreatePDF(html, dest=io.BytesIO(), path=str(ds.STATIC_DIR / "document.html"))
 
-        base = timed(baseline)
-        unsigned = timed(lambda: ds.render_document_pdf(filing, document, sign=False))
-        signed = timed(lambda: ds.render_document_pdf(filing, document, sign=True))
+        # Interleaved, so that whatever else the machine does falls on all three alike.
+        runs = {"base": (baseline, []),
+                "unsigned": (lambda: ds.render_document_pdf(filing, document, sign=False), []),
+                "signed": (lambda: ds.render_document_pdf(filing, document, sign=True), [])}
+        for _ in range(samples):
+            for func, values in runs.values():
+                started = time.perf_counter()
+                func()
+                values.append((time.perf_counter() - started) * 1000)
+        base, unsigned, signed = (runs[k][1] for k in ("base", "unsigned", "signed"))
         pdf = ds.render_document_pdf(filing, document, sign=True)
         db.session.rollback()
     base_median, base_p95 = report("baseline_xhtml2pdf_same_html", base)
@@ -122,8 +122,6 @@ def _single_form(app, filing_id: int, samples: int) -> None:
 
 def _worker(database_url: str, instance_dir: str, name: str, queue) -> None:
     """One render process: its own app and database connection, working the shared queue."""
-    import os
-
     os.environ["BEIAN_INSTANCE_DIR"] = instance_dir
     from app import create_app
     from config import TestConfig
@@ -141,8 +139,6 @@ def _worker(database_url: str, instance_dir: str, name: str, queue) -> None:
 
 
 def _batch(app, filing_ids: list[int], workers: int) -> None:
-    import os
-
     from app.services import documents as ds
 
     with app.app_context():
@@ -204,12 +200,15 @@ def main() -> None:
     p.add_argument("--samples", type=int, default=100, help="renders per single-form figure")
     p.add_argument("--workers", type=int, default=2)
     args = p.parse_args()
+    # Other work on the machine skews every figure: say how busy it was.
+    print(f"load_average_before: {os.getloadavg()[0]:.2f} processes")
     with throwaway_app(args.database_url, units=40, persons=100) as app:
         started = time.perf_counter()
         filing_ids = _load_filings(app, args.size + 1)
         print(f"setup_filings: {args.size + 1} in {time.perf_counter() - started:.1f} s")
         _single_form(app, filing_ids[0], args.samples)
         _batch(app, filing_ids[1:], args.workers)
+    print(f"load_average_after: {os.getloadavg()[0]:.2f} processes")
 
 
 if __name__ == "__main__":

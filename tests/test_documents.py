@@ -23,6 +23,7 @@ from sqlalchemy import select
 
 from app.domain import documents as document_rules
 from app.domain.identifiers import make_citizen_id, make_credit_code
+from app.services.seals import SIZE as SEAL_SIZE
 
 _seq = itertools.count(900)
 _codes = itertools.count(1)
@@ -225,6 +226,25 @@ def test_pdftotext_finds_the_chinese_text(rendered, tmp_path):
     assert rendered["HIRE"]["receipt"] in out
 
 
+def test_the_qr_code_and_printed_url_use_beian_public_url(ctx, known, setting):
+    from app.services import documents as ds
+
+    setting("BEIAN_PUBLIC_URL", "https://beian.example.cn/")
+    filing = hire(known["unit_in"])
+    code = ds.request_document(filing).verification_code
+    assert f"https://beian.example.cn/verify/{code}" in pdf_text(render(filing))
+
+
+def test_a_forged_host_header_does_not_end_up_in_a_signed_document(app, setting):
+    from app.services.documents import public_base_url
+
+    setting("BEIAN_PUBLIC_URL", None)
+    with app.test_request_context("/documents/filing/1", base_url="http://evil.example/"):
+        assert "evil.example" not in public_base_url()
+    with app.test_request_context("/documents/filing/1", base_url="http://localhost:8080/"):
+        assert public_base_url() == "http://localhost:8080"
+
+
 def test_the_form_is_a4(rendered):
     from pypdf import PdfReader
 
@@ -235,7 +255,7 @@ def test_the_form_is_a4(rendered):
 def test_both_seals_and_the_qr_code_are_images_in_the_pdf(rendered):
     images = pdf_images(rendered["HIRE"]["pdf"])
     sizes = sorted(Image.open(io.BytesIO(image.data)).size for image in images)
-    seals = [s for s in sizes if s == (400, 400)]
+    seals = [s for s in sizes if s == (SEAL_SIZE, SEAL_SIZE)]
     assert len(seals) == 2, sizes          # the unit's seal and the agency's seal
     assert len(images) == 3, sizes         # and the QR code
 
@@ -320,7 +340,7 @@ def test_an_uploaded_unit_seal_replaces_the_drawn_one_on_new_documents(ctx):
     save_unit_seal(unit, _png((300, 300)), appbuilder.sm.find_user(username="city"))
     pdf = render(hire(unit.id))
     sizes = sorted(Image.open(io.BytesIO(i.data)).size for i in pdf_images(pdf))
-    assert (300, 300) in sizes and sizes.count((400, 400)) == 1
+    assert (300, 300) in sizes and sizes.count((SEAL_SIZE, SEAL_SIZE)) == 1
 
 
 def test_employer_uploads_its_seal_through_the_seal_page(app, client_for, known):
@@ -337,7 +357,8 @@ def test_employer_uploads_its_seal_through_the_seal_page(app, client_for, known)
         content_type="multipart/form-data", follow_redirects=True)
     assert "SEAL_TYPE" in bad.get_data(as_text=True)
     assert client.post("/documents/seal", data={"action": "remove"}).status_code == 302
-    assert Image.open(io.BytesIO(client.get("/documents/seal.png").data)).size == (400, 400)
+    assert Image.open(io.BytesIO(client.get("/documents/seal.png").data)).size == (SEAL_SIZE,
+                                                                            SEAL_SIZE)
 
 
 def test_staff_have_no_seal_page_of_their_own(client_for):
@@ -525,6 +546,20 @@ def test_district_staff_get_404_for_another_districts_filing(client_for, rendere
     # rendered["HIRE"] is in 梁溪区; district2 is the 滨湖区 office.
     assert client_for("district2").get(path.format(rendered["HIRE"]["id"])).status_code == 404
     assert client_for("district").get(path.format(rendered["HIRE"]["id"])).status_code == 200
+
+
+def test_a_transfer_receipt_also_belongs_to_the_receiving_unit(app, client_for, known):
+    from app.extensions import db
+    from app.models.units import Unit
+
+    with app.app_context():
+        other = new_unit(district="320211", street="320211001")   # 滨湖区
+        moved = transfer(hire(other.id), db.session.get(Unit, known["unit_in"]))
+        moved_id = moved.id
+    assert client_for("employer").get(f"/documents/status/{moved_id}").status_code == 200
+    assert client_for("district").get(f"/documents/status/{moved_id}").status_code == 200
+    assert client_for("district2").get(f"/documents/status/{moved_id}").status_code == 200
+    assert client_for("street").get(f"/documents/status/{moved_id}").status_code == 200
 
 
 def test_a_filing_that_was_never_filed_has_no_document(app, client_for, known):

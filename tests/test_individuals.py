@@ -316,3 +316,25 @@ def test_staff_see_the_id_number_masked_in_queues(app, client_for):
         pk = db.session.scalar(select(ChangeRequest.id).order_by(ChangeRequest.id.desc()))
     page = client_for("district").get(f"/changerequestview/show/{pk}").get_data(as_text=True)
     assert number not in page and mask_citizen_id(number) in page
+
+
+def test_a_worker_downloads_their_own_documents_and_no_one_elses(app, known):
+    from app.extensions import appbuilder, db
+    from app.services import filings as fs
+
+    client, number, _ = _verified_client(app, name="韩文档")
+    with app.app_context():
+        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
+        mine = fs.submit(fs.HireInput(unit_id=known["unit_in"], citizen_id=number, name="韩文档",
+                                      start_date=datetime.date.today(), contract_type_code="OPEN"),
+                         city).filing.id
+        other = fs.submit(fs.HireInput(
+            unit_id=known["unit_in"], name="别人乙", start_date=datetime.date.today(),
+            citizen_id=make_citizen_id("320213", datetime.date(1990, 3, 3), next(_seq)),
+            contract_type_code="OPEN"), city).filing.id
+        db.session.remove()
+    assert "下载备案表" in client.get("/me/").get_data(as_text=True)
+    assert client.get(f"/documents/filing/{mine}").status_code == 200
+    assert client.get(f"/documents/status/{mine}").status_code == 200
+    assert client.get(f"/documents/filing/{other}").status_code == 404
+    assert client.get(f"/documents/status/{other}").status_code == 404

@@ -10,6 +10,8 @@ import itertools
 import re
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from sqlalchemy import select
 
 from app.domain.identifiers import make_citizen_id
@@ -171,3 +173,20 @@ def test_mask_name_doctests():
     from app.domain import documents
 
     assert doctest.testmod(documents).failed == 0
+
+
+@given(st.text(alphabet="34679ACDEFGHJKMNPQRTWXY", min_size=12, max_size=12),
+       st.sampled_from(["", "-", " "]), st.booleans())
+def test_a_printed_code_typed_back_in_any_case_or_grouping_is_the_same_code(code, sep, lower):
+    from app.domain.documents import format_code, normalise_code
+
+    typed = format_code(code).replace("-", sep)
+    assert normalise_code(typed.lower() if lower else typed) == code
+
+
+@given(st.text(max_size=20))
+def test_normalise_code_never_accepts_what_is_not_a_code(text):
+    from app.domain.documents import CODE_ALPHABET, CODE_LENGTH, normalise_code
+
+    code = normalise_code(text)
+    assert code is None or (len(code) == CODE_LENGTH and set(code) <= set(CODE_ALPHABET))

@@ -9,7 +9,7 @@ so two schedulers never render the same document.
 Safety of rendering: the templates are rendered by a Jinja environment with autoescaping, so a
 filing field is always text; xhtml2pdf runs under a ResourceAccessPolicy confined to app/static
 with the network off, and a link_callback that resolves only relative paths inside app/static
-(fonts) and our own data: images — anything else is refused and recorded, and loads nothing."""
+and our own data: images — anything else is refused and recorded, and loads nothing."""
 
 from __future__ import annotations
 
@@ -371,7 +371,10 @@ def render_unsigned(filing: Filing, document: Document,
 # Signing (PAdES, pyHanko)
 # ============================================================================================
 
-SIGNATURE_BYTES = 16384  # room for a CMS signature with a certificate chain of a few certs
+# Room for the CMS signature (hex-encoded in the file, so twice this): an RSA-2048 signature with
+# its certificate is ~2 KB; a production chain of a few certificates fits. Override with
+# BEIAN_SIGNATURE_BYTES for a longer chain (too little room fails the render, visibly).
+SIGNATURE_BYTES = 8192
 DEV_BUNDLE = "signing-dev.pem"
 DEV_CERT = "signing-dev-cert.pem"
 _signers: dict[tuple, object] = {}
@@ -529,7 +532,8 @@ def sign_pdf(pdf: bytes, *, reason: str = "用工备案文书", location: str = 
     signer = _signer()
     # Reserving the signature's room up front spares pyHanko a dry-run signature to measure it.
     return _outside_event_loop(lambda: signers.sign_pdf(
-        writer, meta, signer=signer, bytes_reserved=SIGNATURE_BYTES).getvalue())
+        writer, meta, signer=signer,
+        bytes_reserved=int(setting("BEIAN_SIGNATURE_BYTES", SIGNATURE_BYTES))).getvalue())
 
 
 def _outside_event_loop(work):
@@ -636,7 +640,8 @@ def requeue_stale(older_than: datetime.timedelta = STALE_RENDERING) -> int:
 
 def claim_next(worker: str | None = None, *, candidates: int = 8) -> int | None:
     """Claim the oldest queued document for this worker: an UPDATE that only succeeds while the
-    row is still QUEUED, so of two workers racing for a row exactly one wins it."""
+    row is still QUEUED, so of two workers racing for a row exactly one wins it. (Commits the
+    session: a worker owns its session.)"""
     worker = worker or worker_name()
     db.session.commit()  # see the latest queue, not a snapshot
     ids = list(db.session.scalars(
@@ -763,9 +768,19 @@ def filing_for(user, filing_id) -> Filing | None:
         filing = db.session.get(Filing, int(filing_id))
     except (TypeError, ValueError):
         return None
-    if not is_documentable(filing) or not jurisdiction_of(user).covers_unit(filing.unit):
+    if not is_documentable(filing) or not covers(jurisdiction_of(user), filing):
         return None
     return filing
+
+
+def covers(scope, filing: Filing) -> bool:
+    """A filing is in a jurisdiction when its unit is; a transfer receipt also belongs to the
+    receiving unit (调入单位) and its offices; and every document about a verified worker
+    belongs to that worker."""
+    if scope.scope == "person":
+        return filing.person_id == scope.person_id
+    return scope.covers_unit(filing.unit) or (
+        filing.to_unit is not None and scope.covers_unit(filing.to_unit))
 
 
 def file_name(filing_type, receipt_number) -> str:
@@ -863,7 +878,7 @@ def batch_filings_for_unit(user, unit_id: int, date_from: datetime.date | None,
     """Documentable filings of one unit (in the user's jurisdiction) filed in a date range."""
     from app.models.units import Unit
 
-    unit = db.session.get(Unit, unit_id)
+    unit = db.session.get(Unit, unit_id) if unit_id else None
     if unit is None or not jurisdiction_of(user).covers_unit(unit):
         raise _batch_error("UNIT_OUT_OF_JURISDICTION", "该单位不在您的办理范围内。",
                            "This unit is outside your jurisdiction.")
@@ -895,7 +910,7 @@ def create_batch(user, filing_ids: Iterable[int], *, unit_id: int | None = None,
         select(Filing).options(joinedload(Filing.unit)).where(Filing.id.in_(ids)))}
     for filing_id in ids:
         filing = filings.get(filing_id)
-        if not is_documentable(filing) or not scope.covers_unit(filing.unit):
+        if not is_documentable(filing) or not covers(scope, filing):
             raise _batch_error("FILING_NOT_FOUND", "未找到部分备案，或不在您的办理范围内。",
                                "A filing was not found in your jurisdiction.")
     base = base_url or public_base_url()
@@ -928,14 +943,12 @@ def batch_for(user, token: str) -> DocumentBatch | None:
     if batch is None or batch.created_by_id != getattr(user, "id", None):
         return None
     scope = jurisdiction_of(user)
-    units = db.session.scalars(
-        select(Filing.unit_id).join(DocumentBatchItem, DocumentBatchItem.filing_id == Filing.id)
-        .where(DocumentBatchItem.batch_id == batch.id).distinct())
-    from app.models.units import Unit
-
-    for unit_id in units:
-        if not scope.covers_unit(db.session.get(Unit, unit_id)):
-            return None
+    filings = db.session.scalars(
+        select(Filing).options(joinedload(Filing.unit), joinedload(Filing.to_unit))
+        .join(DocumentBatchItem, DocumentBatchItem.filing_id == Filing.id)
+        .where(DocumentBatchItem.batch_id == batch.id))
+    if not all(covers(scope, filing) for filing in filings):
+        return None
     return batch
 
 

@@ -36,7 +36,7 @@ from app.services.tx import unit_of_work
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "static" / "fonts" / "wqy-microhei.ttc"
 SEAL_RED = (214, 16, 24, 235)
-SIZE = 400  # px; printed at about 38 mm this is ~270 dpi
+SIZE = 320  # px; printed at about 38 mm this is ~210 dpi
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
 
 

@@ -103,6 +103,7 @@ class DocumentView(BaseView):
     @has_access
     def status(self, filing_id: int):
         filing = self._filing_or_404(filing_id)
+        document_service.request_document(filing)  # polled before the page was opened
         payload = document_service.document_status(filing)
         payload["download_url"] = url_for("DocumentView.filing", filing_id=filing.id)
         payload["renderer_alive"] = document_service.renderer_alive()
@@ -263,3 +264,7 @@ class VerifyView(BaseView):
 def register(appbuilder) -> None:
     appbuilder.add_view_no_menu(DocumentView)
     appbuilder.add_view_no_menu(VerifyView)
+    appbuilder.add_link("Unit seal", href="/documents/seal", icon="fa-certificate",
+                        category="Employer portal")
+    appbuilder.add_link("Batch documents", href="/documents/batch", icon="fa-file-archive-o",
+                        category="Filings")

@@ -52,6 +52,24 @@ def _last_code(app, phone):
     return match.group(1) if match else None
 
 
+def _hire(app, unit_id, number, name) -> int:
+    """A filed hire of this person at the unit, by city staff at the counter."""
+    from app.extensions import appbuilder, db
+    from app.services import filings as fs
+
+    with app.app_context():
+        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
+        filing_id = fs.submit(fs.HireInput(unit_id=unit_id, citizen_id=number, name=name,
+                                           start_date=datetime.date.today(),
+                                           contract_type_code="OPEN"), city).filing.id
+        db.session.remove()
+    return filing_id
+
+
+def _someone_else() -> str:
+    return make_citizen_id("320213", datetime.date(1990, 2, 2), next(_seq))
+
+
 def _verified_client(app, name="林小雨", district="320213", street="320213001"):
     number, phone = _person(app, name=name, district=district, street=street)
     client = app.test_client()
@@ -201,20 +219,10 @@ def test_sending_codes_is_rate_limited(app):
 
 
 def test_a_worker_sees_only_their_own_filings(app, known):
-    from app.extensions import appbuilder, db
-    from app.services import filings as fs
 
     client, number, _ = _verified_client(app, name="何自己")
-    with app.app_context():
-        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
-        mine = fs.submit(fs.HireInput(unit_id=known["unit_in"], citizen_id=number, name="何自己",
-                                      start_date=datetime.date.today(), contract_type_code="OPEN"),
-                         city).filing.id
-        other = fs.submit(fs.HireInput(
-            unit_id=known["unit_in"], name="别人甲", start_date=datetime.date.today(),
-            citizen_id=make_citizen_id("320213", datetime.date(1990, 2, 2), next(_seq)),
-            contract_type_code="OPEN"), city).filing.id
-        db.session.remove()
+    mine = _hire(app, known["unit_in"], number, "何自己")
+    other = _hire(app, known["unit_in"], _someone_else(), "别人甲")
     assert client.get(f"/me/filing/{mine}").status_code == 200
     assert client.get(f"/me/filing/{other}").status_code == 404
     assert client.post(f"/me/dispute/{other}", data={"kind": "NOT_ME",
@@ -284,16 +292,11 @@ def test_education_change_with_bad_or_missing_proof_is_refused(app, proof, code)
 
 def test_a_dispute_reaches_the_units_queue_and_its_resolution_is_visible(app, client_for,
                                                                           known):
-    from app.extensions import appbuilder, db
+    from app.extensions import db
     from app.models.individuals import Dispute
-    from app.services import filings as fs
 
     client, number, _ = _verified_client(app, name="蒋异议")
-    with app.app_context():
-        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
-        filing_id = fs.submit(fs.HireInput(unit_id=known["unit_in"], citizen_id=number,
-                                           name="蒋异议", start_date=datetime.date.today(),
-                                           contract_type_code="OPEN"), city).filing.id
+    filing_id = _hire(app, known["unit_in"], number, "蒋异议")
     client.post(f"/me/dispute/{filing_id}", data={"kind": "WRONG", "comment": "入职日期不对"})
     with app.app_context():
         pk = db.session.scalar(select(Dispute.id).where(Dispute.filing_id == filing_id))
@@ -319,20 +322,10 @@ def test_staff_see_the_id_number_masked_in_queues(app, client_for):
 
 
 def test_a_worker_downloads_their_own_documents_and_no_one_elses(app, known):
-    from app.extensions import appbuilder, db
-    from app.services import filings as fs
 
     client, number, _ = _verified_client(app, name="韩文档")
-    with app.app_context():
-        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
-        mine = fs.submit(fs.HireInput(unit_id=known["unit_in"], citizen_id=number, name="韩文档",
-                                      start_date=datetime.date.today(), contract_type_code="OPEN"),
-                         city).filing.id
-        other = fs.submit(fs.HireInput(
-            unit_id=known["unit_in"], name="别人乙", start_date=datetime.date.today(),
-            citizen_id=make_citizen_id("320213", datetime.date(1990, 3, 3), next(_seq)),
-            contract_type_code="OPEN"), city).filing.id
-        db.session.remove()
+    mine = _hire(app, known["unit_in"], number, "韩文档")
+    other = _hire(app, known["unit_in"], _someone_else(), "别人乙")
     assert "下载备案表" in client.get("/me/").get_data(as_text=True)
     assert client.get(f"/documents/filing/{mine}").status_code == 200
     assert client.get(f"/documents/status/{mine}").status_code == 200

@@ -184,17 +184,11 @@ class ChangeRequestView(JurisdictionModelView):
     @expose("/decide/<int:pk>", methods=["POST"])
     @has_access
     def decide(self, pk: int):
-        try:
-            svc.decide_change_request(pk, jurisdiction_of(g.user), g.user,
-                                      approve=request.form.get("decision") == "approve",
-                                      reason=request.form.get("reason", ""))
-        except DomainError as exc:
-            if exc.code == "REQUEST_NOT_FOUND":
-                abort(404)
-            flash(f"{exc.message}（{exc.code}）", "danger")
-        else:
-            flash("已处理该变更申请，并已通知申请人。", "success")
-        return redirect(url_for(".show", pk=pk))
+        return _decision(pk, "REQUEST_NOT_FOUND", "已处理该变更申请，并已通知申请人。",
+                         lambda: svc.decide_change_request(
+                             pk, jurisdiction_of(g.user), g.user,
+                             approve=request.form.get("decision") == "approve",
+                             reason=request.form.get("reason", "")))
 
     @expose("/proof/<int:pk>")
     @has_access
@@ -226,17 +220,24 @@ class DisputeView(JurisdictionModelView):
     @expose("/resolve/<int:pk>", methods=["POST"])
     @has_access
     def resolve(self, pk: int):
-        try:
-            svc.resolve_dispute(pk, jurisdiction_of(g.user), g.user,
-                                corrected=request.form.get("outcome") == "corrected",
-                                resolution=request.form.get("resolution", ""))
-        except DomainError as exc:
-            if exc.code == "DISPUTE_NOT_FOUND":
-                abort(404)
-            flash(f"{exc.message}（{exc.code}）", "danger")
-        else:
-            flash("异议已处理，并已通知劳动者。", "success")
-        return redirect(url_for(".show", pk=pk))
+        return _decision(pk, "DISPUTE_NOT_FOUND", "异议已处理，并已通知劳动者。",
+                         lambda: svc.resolve_dispute(
+                             pk, jurisdiction_of(g.user), g.user,
+                             corrected=request.form.get("outcome") == "corrected",
+                             resolution=request.form.get("resolution", "")))
+
+
+def _decision(pk: int, not_found_code: str, done: str, decide):
+    """Run a staff decision; outside the jurisdiction is a 404, any other refusal a message."""
+    try:
+        decide()
+    except DomainError as exc:
+        if exc.code == not_found_code:
+            abort(404)
+        flash(f"{exc.message}（{exc.code}）", "danger")
+    else:
+        flash(done, "success")
+    return redirect(url_for(".show", pk=pk))
 
 
 def _download(data: bytes, content_type: str | None, filename: str | None):

@@ -584,9 +584,12 @@ def test_anonymous_users_are_sent_to_login(app, rendered):
         assert response.status_code == 302 and "/login" in response.headers["Location"], url
 
 
-def test_individuals_have_no_document_permission(client_for, rendered):
-    assert client_for("worker").get(f"/documents/filing/{rendered['HIRE']['id']}"
-                                    ).status_code == 403
+def test_individuals_get_only_documents_about_themselves(client_for, rendered):
+    """The demo worker is not the person of this filing: 404, as for any foreign filing; batches
+    are staff and employer business (403)."""
+    worker = client_for("worker")
+    assert worker.get(f"/documents/filing/{rendered['HIRE']['id']}").status_code == 404
+    assert worker.get("/documents/batch").status_code == 403
 
 
 # -- batches -------------------------------------------------------------------------------------

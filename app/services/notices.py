@@ -30,18 +30,21 @@ def sender() -> NoticeSender:
     return import_string(path)()
 
 
-def notify_person(person, body: str, *, filing=None) -> Notice:
-    notice = Notice(person_id=person.id, filing_id=getattr(filing, "id", None), channel="sms",
-                    recipient=person.phone or "", body=body)
+def _post(filing, **values) -> Notice:
+    """Record a notice in the outbox (the use case's transaction) and hand it to the sender."""
+    notice = Notice(filing_id=getattr(filing, "id", None), **values)
     db.session.add(notice)
     sender().send(notice)
     return notice
+
+
+def notify_person(person, body: str, *, filing=None) -> Notice:
+    """An SMS to the worker's phone on file."""
+    return _post(filing, person_id=person.id, channel="sms", recipient=person.phone or "",
+                 body=body)
 
 
 def notify_unit(unit, body: str, *, filing=None) -> Notice:
     """A message in the employer's portal (returned filings, district decisions)."""
-    notice = Notice(unit_id=unit.id, filing_id=getattr(filing, "id", None), channel="portal",
-                    recipient=unit.contact_phone or "", body=body)
-    db.session.add(notice)
-    sender().send(notice)
-    return notice
+    return _post(filing, unit_id=unit.id, channel="portal",
+                 recipient=unit.contact_phone or "", body=body)

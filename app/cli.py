@@ -15,12 +15,17 @@ beian = AppGroup("beian", help="Beian administration commands.")
 def init_command() -> None:
     """Seed code lists and sync roles/permissions (idempotent; run once per deploy)."""
     from app.extensions import appbuilder
+    from app.features import features
     from app.services.seed import seed_code_lists
 
     added = seed_code_lists()
     counts = appbuilder.sm.sync_roles()
     click.echo(f"code lists: {added} new codes; roles synced: "
                + ", ".join(f"{k}={v}" for k, v in counts.items()))
+    for feature in features():
+        seeded = feature.seed()
+        if seeded:
+            click.echo(f"{feature.__name__.rsplit('.', 1)[-1]}: {seeded}")
 
 
 @beian.command("demo")
@@ -28,15 +33,27 @@ def init_command() -> None:
 @click.option("--persons", default=5000, show_default=True)
 @click.option("--hires", default=200, show_default=True,
               help="Recent hires filed through the service (only on a city without filings)")
-def demo_command(units: int, persons: int, hires: int) -> None:
+@click.option("--filings", default=0, show_default=True,
+              help="Add this many historical filings over several years (statistics volume)")
+def demo_command(units: int, persons: int, hires: int, filings: int) -> None:
     """Build the demo city (idempotent). Refused outside demo mode."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("演示数据只能在演示模式下生成（BEIAN_DEMO_MODE=1）。")
+    from app.features import features
     from app.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_city
+    from app.services.stats import generate_demo_filings
 
     started = time.perf_counter()
     result = build_demo_city(units=units, persons=persons, hires=hires)
     click.echo(f"demo city: {result} in {time.perf_counter() - started:.1f}s")
+    for feature in features():
+        seeded = feature.seed_demo()
+        if seeded:
+            click.echo(f"{feature.__name__.rsplit('.', 1)[-1]}: {seeded}")
+    if filings:
+        started = time.perf_counter()
+        added = generate_demo_filings(filings)
+        click.echo(f"historical filings: {added} in {time.perf_counter() - started:.1f}s")
     if result["users"]:
         click.echo("demo logins (password " + DEMO_PASSWORD + "): "
                    + ", ".join(u[0] for u in DEMO_USERS))
@@ -84,5 +101,9 @@ def create_user_command(username, name, email, role, office_name, unit_credit_co
 
 def register_cli(app: Flask) -> None:
     app.cli.add_command(beian)
+    from app.features import features
     from app.jobs import register_commands as register_document_commands
+
     register_document_commands(beian)
+    for feature in features():
+        feature.register_commands(beian)

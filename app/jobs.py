@@ -54,22 +54,28 @@ def enqueue_documents() -> dict:
 
 @dataclass(frozen=True)
 class Job:
+    """A scheduled job: every `every_seconds`, or at a cron time (e.g. {"hour": 2} nightly);
+    `every_seconds` is also the claim window (86400 for a nightly job: one run per day)."""
+
     name: str
     func: Callable[[], dict]
     every_seconds: int
+    cron: dict | None = None
 
 
 def jobs(app: Flask) -> tuple[Job, ...]:
-    """Every scheduled job (Statistics will add its own here)."""
+    """Every scheduled job: the document queue's, then each capability's (app.features)."""
+    from app.features import features
     from app.services.documents import ENQUEUE_JOB, RENDER_JOB, setting
 
     with app.app_context():
         render_every = int(setting("BEIAN_RENDER_EVERY_SECONDS", 3))
         enqueue_every = int(setting("BEIAN_ENQUEUE_EVERY_SECONDS", 60))
+        extra = tuple(job for feature in features() for job in feature.scheduled_jobs(app))
     return (
         Job(RENDER_JOB, render_documents, render_every),
         Job(ENQUEUE_JOB, enqueue_documents, enqueue_every),
-    )
+    ) + extra
 
 
 def run_claimed(app: Flask, job: Job, at: datetime.datetime | None = None) -> dict | None:
@@ -94,14 +100,18 @@ def run_claimed(app: Flask, job: Job, at: datetime.datetime | None = None) -> di
 def build_scheduler(app: Flask, scheduler_class=None):
     """A scheduler with every job added, not started."""
     from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
     scheduler = (scheduler_class or BlockingScheduler)(job_defaults=dict(JOB_DEFAULTS))
     for job in jobs(app):
-        scheduler.add_job(run_claimed, IntervalTrigger(seconds=job.every_seconds),
-                          args=(app, job), id=job.name, name=job.name,
-                          next_run_time=datetime.datetime.now(), replace_existing=True,
-                          **JOB_DEFAULTS)
+        if job.cron:
+            trigger, first_run = CronTrigger(**job.cron), {}
+        else:
+            trigger = IntervalTrigger(seconds=job.every_seconds)
+            first_run = {"next_run_time": datetime.datetime.now()}
+        scheduler.add_job(run_claimed, trigger, args=(app, job), id=job.name, name=job.name,
+                          replace_existing=True, **first_run, **JOB_DEFAULTS)
     return scheduler
 
 

@@ -114,6 +114,23 @@ ROLE_MENUS: dict[str, tuple[str, ...]] = {
     ROLE_EMPLOYER: ("Organisation", "Units", *EMPLOYER_MENUS),
 }
 
+
+def _merge_features() -> None:
+    """Fold in what each capability grants (app/grants/<capability>.py)."""
+    from app.grants import FEATURES
+
+    for feature in FEATURES:
+        for role, views in feature.GRANTS.items():
+            target = ROLE_DEFINITIONS.setdefault(role, {})
+            for view, perms in views.items():
+                target[view] = tuple(dict.fromkeys(target.get(view, ()) + tuple(perms)))
+        for role, menus in feature.MENUS.items():
+            ROLE_MENUS[role] = tuple(dict.fromkeys(ROLE_MENUS.get(role, ()) + tuple(menus)))
+
+
+_merge_features()
+
+
 ALL_ROLES = (ROLE_ADMIN, ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR, ROLE_EMPLOYER,
              ROLE_INDIVIDUAL, ROLE_PUBLIC)
 

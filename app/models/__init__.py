@@ -1,6 +1,7 @@
 """SQLAlchemy models, one module per aggregate. Importing this package registers them all on
 flask_appbuilder.Model.metadata, which Alembic compares against."""
 
+from app.models import api, bulk, outreach, stats  # noqa: F401  (feature modules)
 from app.models.audit import AuditLog  # noqa: F401
 from app.models.codes import (  # noqa: F401
     ContractType,

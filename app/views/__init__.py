@@ -24,7 +24,19 @@ def register_views(appbuilder: AppBuilder) -> None:
     appbuilder.add_view(AuditLogView, "Audit log", icon="fa-history", category="Audit",
                         category_icon="fa-shield")
 
-    from app.views import counter, documents, individuals, portal, registration, review
+    from app.views import (
+        api,
+        bulk,
+        counter,
+        documents,
+        individuals,
+        outreach,
+        portal,
+        registration,
+        review,
+        stats,
+    )
 
-    for module in (portal, counter, review, registration, documents, individuals):
+    for module in (portal, counter, review, registration, documents, individuals, bulk,
+                   outreach, stats, api):
         module.register(appbuilder)

@@ -1,0 +1,6 @@
+"""Role grants of the stats capability (merged by app.grants into app.security's definitions)."""
+
+from __future__ import annotations
+
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {}
+MENUS: dict[str, tuple[str, ...]] = {}

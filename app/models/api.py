@@ -1,0 +1,1 @@
+"""REST API: per-unit API keys, idempotency records (issue "REST API")."""

@@ -1,0 +1,1 @@
+"""Bulk filing batches from spreadsheet uploads (issue "Bulk filing")."""

@@ -1,0 +1,1 @@
+"""Aggregate tables of the employment barometer (issue "Statistics")."""

@@ -56,12 +56,15 @@ def app(database_url, tmp_path_factory):
         from flask_migrate import upgrade
 
         from app.extensions import appbuilder, db
+        from app.features import features
         from app.services.demo import build_demo_city
         from app.services.seed import seed_code_lists
 
         upgrade()
         seed_code_lists()
         appbuilder.sm.sync_roles()
+        for feature in features():  # what `flask beian init` seeds
+            feature.seed()
         build_demo_city(units=40, persons=200)
         _known_records()
         db.session.remove()

@@ -36,6 +36,8 @@ from app.models.units import Unit
 class Channel(enum.StrEnum):
     ONLINE = "网上"
     COUNTER = "窗口"
+    BULK = "批量导入"   # spreadsheet upload (online, many at once)
+    API = "系统对接"    # payroll / HR software through the REST API
 
 
 def _enum(cls, name):

@@ -72,11 +72,12 @@ class Actor:
     user: object
     jurisdiction: Jurisdiction
     office: Office | None
+    via: Channel | None = None  # BULK (spreadsheet) or API; None: the web forms
 
     @classmethod
-    def of(cls, user) -> Actor:
+    def of(cls, user, *, via: Channel | None = None) -> Actor:
         office = getattr(user, "office", None)
-        return cls(user=user, jurisdiction=jurisdiction_of(user), office=office)
+        return cls(user=user, jurisdiction=jurisdiction_of(user), office=office, via=via)
 
     @property
     def user_id(self) -> int | None:
@@ -92,6 +93,8 @@ class Actor:
 
     @property
     def channel(self) -> Channel:
+        if self.via is not None:
+            return self.via
         return Channel.ONLINE if self.is_employer else Channel.COUNTER
 
     @property

@@ -222,6 +222,70 @@ def test_the_scheduler_job_enqueues_filed_filings_without_a_document(app, known)
         assert enqueue_documents()["enqueued"] == 0
 
 
+def _queued_in_claim_order() -> list[int]:
+    from app.extensions import db
+    from app.models.documents import Document
+
+    return list(db.session.scalars(
+        select(Document.filing_id).where(Document.status == DocumentStatus.QUEUED)
+        .order_by(Document.priority.desc(), Document.id)))
+
+
+def test_a_document_someone_waits_for_is_rendered_before_the_backlog(app, known):
+    from app.extensions import db
+    from app.jobs import enqueue_documents
+    from app.services import documents as ds
+
+    with app.app_context():
+        backlog = [hire(known["unit_in"]) for _ in range(3)]
+        enqueue_documents()  # the safety net queues the backlog
+        waited_for = hire(known["unit_in"])
+        ds.request_document(waited_for)  # the employer clicks "download"
+        order = _queued_in_claim_order()
+        assert order.index(waited_for.id) < min(order.index(f.id) for f in backlog)
+        # Asking for a document already queued in the backlog moves it up too.
+        ds.request_document(backlog[2])
+        order = _queued_in_claim_order()
+        assert order.index(backlog[2].id) < order.index(backlog[0].id)
+        # The claim follows that order: the first claim is a waited-for document.
+        doc_id = ds.claim_next("test-priority")
+        claimed = db.session.get(ds.Document, doc_id)
+        assert claimed.priority == ds.PRIORITY_WAITING
+        claimed.status = DocumentStatus.QUEUED  # leave the queue as it was
+        db.session.commit()
+
+
+def test_a_batch_download_goes_before_the_backlog_but_after_single_requests(app, known):
+    from app.extensions import appbuilder
+    from app.jobs import enqueue_documents
+    from app.services import documents as ds
+
+    with app.app_context():
+        backlog = hire(known["unit_in"])
+        enqueue_documents()
+        single = hire(known["unit_in"])
+        batch = [hire(known["unit_in"]) for _ in range(2)]
+        ds.create_batch(appbuilder.sm.find_user(username="employer"), [f.id for f in batch])
+        ds.request_document(single)
+        order = _queued_in_claim_order()
+        assert order.index(single.id) < order.index(batch[0].id) < order.index(backlog.id)
+
+
+def test_the_safety_net_leaves_old_history_to_on_demand_rendering(app, known):
+    from app.extensions import db
+    from app.services import documents as ds
+
+    with app.app_context():
+        old, recent = hire(known["unit_in"]), hire(known["unit_in"])
+        old.filed_at = datetime.datetime.now() - datetime.timedelta(days=400)
+        db.session.commit()
+        ds.enqueue_missing(within_days=30)
+        assert ds.document_of(old.id) is None
+        assert ds.document_of(recent.id) is not None
+        ds.request_document(old)  # someone asks: it is rendered all the same
+        assert ds.document_of(old.id).priority == ds.PRIORITY_WAITING
+
+
 def test_render_pending_command_renders_the_queue(app, known):
     from app.services import documents as ds
 

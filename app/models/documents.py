@@ -29,7 +29,7 @@ from app.models.units import Unit
 
 class Document(Model):  # 备案文书: one per filed filing version
     __tablename__ = "document"
-    __table_args__ = (Index("ix_document_status_id", "status", "id"),)
+    __table_args__ = (Index("ix_document_status_priority_id", "status", "priority", "id"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     filing_id: Mapped[int] = mapped_column(ForeignKey("filing.id", ondelete="CASCADE"),
                                            unique=True, nullable=False)
@@ -46,6 +46,9 @@ class Document(Model):  # 备案文书: one per filed filing version
     sha256: Mapped[str | None] = mapped_column(String(64), nullable=True)
     signed: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
+    # Someone is waiting for it (PRIORITY_WAITING) or it is backlog (0): the queue renders the
+    # documents people wait for first, then the backlog in order.
+    priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     rendered_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

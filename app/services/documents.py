@@ -34,6 +34,7 @@ from urllib.parse import urlsplit
 from flask import current_app, has_app_context, has_request_context, request
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlalchemy import case, delete, func, select, update
+from sqlalchemy import true as sa_true
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 
@@ -70,6 +71,9 @@ FONT_FAMILY = "wqy"            # the CSS font-family the templates use
 FONT_NAME = "WQYMicroHei"      # the embedded TrueType face (face 0 of the collection)
 
 MAX_ATTEMPTS = 3
+PRIORITY_WAITING = 10  # a person asked for this document and is watching the progress bar
+PRIORITY_BATCH = 5     # part of a batch ZIP someone is waiting for
+PRIORITY_BACKLOG = 0   # enqueued by the scheduler's safety net
 STALE_RENDERING = datetime.timedelta(minutes=10)
 BATCH_MAX_FILINGS = 5000
 RENDER_JOB = "documents.render"
@@ -572,14 +576,15 @@ def is_documentable(filing: Filing | None) -> bool:
     return filing is not None and filing.status in DOCUMENT_FILING_STATUSES
 
 
-def _insert_document(filing_id: int, base_url: str) -> bool:
+def _insert_document(filing_id: int, base_url: str, priority: int = PRIORITY_BACKLOG) -> bool:
     """INSERT a queued document; False when one exists already (unique filing_id)."""
     for _ in range(3):  # a clash of random codes is astronomically rare; a clash of filing not
         try:
             with db.session.begin_nested():
                 db.session.add(Document(filing_id=filing_id, status=DocumentStatus.QUEUED,
                                         verification_code=new_verification_code(),
-                                        verify_base_url=base_url[:200], created_at=now()))
+                                        verify_base_url=base_url[:200], created_at=now(),
+                                        priority=priority))
             return True
         except IntegrityError:
             if document_of(filing_id) is not None:
@@ -587,32 +592,47 @@ def _insert_document(filing_id: int, base_url: str) -> bool:
     raise RuntimeError("could not allocate a verification code")
 
 
-def request_document(filing: Filing, *, base_url: str | None = None) -> Document:
-    """The filing's document, enqueued if it has none yet (or failed before). Commits."""
+def request_document(filing: Filing, *, base_url: str | None = None,
+                     priority: int = PRIORITY_WAITING) -> Document:
+    """The filing's document, enqueued if it has none yet (or failed before), ahead of the
+    backlog when someone waits for it (a queued backlog document is moved up). Commits."""
     if not is_documentable(filing):
         raise DomainError("DOCUMENT_NOT_AVAILABLE", "该备案尚未完成备案，暂不能生成备案表或回执。",
                           "Only filed filings have documents.")
     document = document_of(filing.id)
-    if document is not None and document.status != DocumentStatus.FAILED:
+    if document is not None and document.status not in (DocumentStatus.FAILED,
+                                                         DocumentStatus.QUEUED):
+        return document
+    if document is not None and document.status == DocumentStatus.QUEUED \
+            and document.priority >= priority:
         return document
     begin_write()
     if document is None:
-        _insert_document(filing.id, base_url or public_base_url())
+        _insert_document(filing.id, base_url or public_base_url(), priority)
     else:
-        document.status, document.attempts, document.error = DocumentStatus.QUEUED, 0, None
+        if document.status == DocumentStatus.FAILED:
+            document.status, document.attempts, document.error = DocumentStatus.QUEUED, 0, None
+        document.priority = max(document.priority, priority)
     db.session.commit()
     return document_of(filing.id)
 
 
-def enqueue_missing(limit: int = 1000, base_url: str | None = None) -> int:
-    """Enqueue a document for every FILED filing that has none (the scheduler's safety net for
-    filings filed since the last run). Returns how many were enqueued."""
+def enqueue_missing(limit: int = 1000, base_url: str | None = None,
+                    within_days: int | None = None) -> int:
+    """Enqueue a document for every FILED filing that has none, filed within the last
+    `within_days` (BEIAN_DOCUMENT_BACKFILL_DAYS, default 30; 0 = all): the scheduler's safety net
+    for filings filed since the last run. Older filings (imported history) get theirs when
+    someone asks. Returns how many were enqueued."""
     base = base_url or public_base_url()
+    days = int(setting("BEIAN_DOCUMENT_BACKFILL_DAYS", 30) if within_days is None
+               else within_days)
+    recent = (Filing.filed_at >= now() - datetime.timedelta(days=days)) if days > 0 \
+        else sa_true()
     total = 0
     while True:
         ids = list(db.session.scalars(
             select(Filing.id).outerjoin(Document, Document.filing_id == Filing.id)
-            .where(Filing.status == FilingStatus.FILED, Document.id.is_(None))
+            .where(Filing.status == FilingStatus.FILED, Document.id.is_(None), recent)
             .order_by(Filing.id).limit(min(limit - total, 500))))
         if not ids:
             break
@@ -639,14 +659,14 @@ def requeue_stale(older_than: datetime.timedelta = STALE_RENDERING) -> int:
 
 
 def claim_next(worker: str | None = None, *, candidates: int = 8) -> int | None:
-    """Claim the oldest queued document for this worker: an UPDATE that only succeeds while the
-    row is still QUEUED, so of two workers racing for a row exactly one wins it. (Commits the
-    session: a worker owns its session.)"""
+    """Claim the next queued document for this worker — the ones people wait for first, then
+    the oldest: an UPDATE that only succeeds while the row is still QUEUED, so of two workers
+    racing for a row exactly one wins it. (Commits the session: a worker owns its session.)"""
     worker = worker or worker_name()
     db.session.commit()  # see the latest queue, not a snapshot
     ids = list(db.session.scalars(
         select(Document.id).where(Document.status == DocumentStatus.QUEUED)
-        .order_by(Document.id).limit(candidates)))
+        .order_by(Document.priority.desc(), Document.id).limit(candidates)))
     db.session.commit()
     for doc_id in ids:
         begin_write()
@@ -926,12 +946,17 @@ def create_batch(user, filing_ids: Iterable[int], *, unit_id: int | None = None,
                                       .where(Document.filing_id.in_(ids))))
     for filing_id in ids:
         if filing_id not in existing:
-            _insert_document(filing_id, base)
+            _insert_document(filing_id, base, PRIORITY_BATCH)
     db.session.execute(
         update(Document).where(Document.filing_id.in_(ids),
                                Document.status == DocumentStatus.FAILED)
         .values(status=DocumentStatus.QUEUED, attempts=0, error=None)
         .execution_options(synchronize_session=False))
+    db.session.execute(
+        update(Document).where(Document.filing_id.in_(ids),
+                               Document.status == DocumentStatus.QUEUED,
+                               Document.priority < PRIORITY_BATCH)
+        .values(priority=PRIORITY_BATCH).execution_options(synchronize_session=False))
     record("document_batch", batch.id, "create", after={"size": len(ids), "unit": unit_id})
     db.session.commit()
     return batch

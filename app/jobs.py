@@ -61,6 +61,7 @@ class Job:
     func: Callable[[], dict]
     every_seconds: int
     cron: dict | None = None
+    misfire_grace_time: int | None = None  # None: JOB_DEFAULTS' hour
 
 
 def jobs(app: Flask) -> tuple[Job, ...]:
@@ -110,8 +111,11 @@ def build_scheduler(app: Flask, scheduler_class=None):
         else:
             trigger = IntervalTrigger(seconds=job.every_seconds)
             first_run = {"next_run_time": datetime.datetime.now()}
+        options = dict(JOB_DEFAULTS)
+        if job.misfire_grace_time is not None:
+            options["misfire_grace_time"] = job.misfire_grace_time
         scheduler.add_job(run_claimed, trigger, args=(app, job), id=job.name, name=job.name,
-                          replace_existing=True, **first_run, **JOB_DEFAULTS)
+                          replace_existing=True, **first_run, **options)
     return scheduler
 
 
@@ -157,6 +161,23 @@ def register_commands(beian_group) -> None:
 
         result = render_pending(limit=limit)
         click.echo(f"rendered: {result['rendered']}, failed: {result['failed']}")
+
+    @documents.command("work")
+    @click.option("--processes", type=int, default=2, show_default=True,
+                  help="Render worker processes, forked from one warm parent.")
+    @click.option("--once", is_flag=True, help="Stop when the queue is empty.")
+    def work_command(processes, once) -> None:
+        """Render worker processes for volume (a plant closure's 2,000 forms): they share the
+        loaded libraries, font and key with their parent, and the queue with the scheduler."""
+        from app.services.document_workers import run_pool
+
+        if processes < 1:
+            raise click.BadParameter("至少需要 1 个进程。", param_hint="--processes")
+        result = run_pool(current_app._get_current_object(), processes, once=once)
+        for figures in result["workers"]:
+            click.echo(f"{figures['name']}: rendered {figures['rendered']}, "
+                       f"failed {figures['failed']}, peak PSS "
+                       f"{figures.get('peak_pss_mb', 0):.0f} MB")
 
     @documents.command("enqueue-missing")
     def enqueue_missing_command() -> None:

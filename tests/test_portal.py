@@ -313,6 +313,20 @@ def test_economic_layoff_with_a_pdf_waits_for_attachment_review(app, employer):
     assert "等待" in text and "依据材料.pdf" in text and "需审核附件" in text
     assert termination.receipt_number in table(employer, "/portal/filings?status=PENDING",
                                                "filings")
+    # The employer downloads its own attachment back: audited like every personal-data read.
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.audit import AuditLog
+
+    with app.app_context():
+        attachment_id = db.session.get(Filing, termination.id).attachments[0].id
+    download = employer.get(f"/portal/filings/{termination.id}/attachments/{attachment_id}")
+    assert download.status_code == 200 and download.data.startswith(b"%PDF")
+    with app.app_context():
+        assert db.session.scalar(select(AuditLog.action).where(
+            AuditLog.object_type == "filing_attachment",
+            AuditLog.object_id == str(attachment_id))) == "download"
 
 
 def test_mutual_termination_is_filed_and_ends_the_employment(app, employer):

@@ -347,6 +347,22 @@ def test_attachment_downloads_as_an_attachment_with_its_stored_type(app, client_
     assert response.headers["X-Content-Type-Options"] == "nosniff"
 
 
+def test_every_attachment_download_is_audited(app, client_for):
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.audit import AuditLog
+
+    filing = pending_termination(app)
+    assert client_for("street").get(
+        f"/filingview/attachment/{filing['attachment']}").status_code == 200
+    with app.app_context():
+        entry = db.session.scalar(select(AuditLog).where(
+            AuditLog.object_type == "filing_attachment",
+            AuditLog.object_id == str(filing["attachment"])).order_by(AuditLog.id.desc()))
+        assert entry is not None and entry.action == "download" and entry.username == "street"
+
+
 def test_unknown_attachment_is_404(client_for):
     assert client_for("city").get("/filingview/attachment/99999999").status_code == 404
 

@@ -62,3 +62,9 @@ def pending_changes(obj, fields) -> tuple[dict, dict]:
             before[name] = plain(hist.deleted[0]) if hist.deleted else None
             after[name] = plain(hist.added[0]) if hist.added else None
     return before, after
+
+
+def record_access(object_type: str, object_id, action: str = "download", **details) -> None:
+    """Audit a read of personal data (a download, a full view) in its own short transaction."""
+    record(object_type, object_id, action, after=details or None)
+    db.session.commit()

@@ -30,6 +30,7 @@ from app.models.filings import Employment, Filing, FilingAttachment, Notice
 from app.models.org import Office
 from app.models.units import Unit, UnitStatus
 from app.services import filings as filing_service
+from app.services.audit import record_access
 from app.services.filings import (
     PENDING_STATUSES,
     RESUBMIT_FIELDS,
@@ -228,6 +229,8 @@ class UnitFilingPages:
         attachment = db.session.get(FilingAttachment, attachment_id)
         if attachment is None or attachment.filing_id != filing.id:
             abort(404)
+        record_access("filing_attachment", attachment.id, filing=filing.id,
+                      filename=attachment.filename)
         return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename)
 

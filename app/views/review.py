@@ -46,7 +46,7 @@ from app.models.filings import CorrectionRule, Filing, FilingAttachment, Notice
 from app.models.org import OfficeLevel
 from app.models.units import Unit
 from app.services import filings as fs
-from app.services.audit import pending_changes, record
+from app.services.audit import pending_changes, record, record_access
 from app.views.base import JurisdictionModelView, rollback_on_error
 
 LEVEL_LABELS = {OFFICE_LEVEL_STREET: "街道级", OFFICE_LEVEL_DISTRICT: "区级",
@@ -428,6 +428,8 @@ class FilingView(JurisdictionModelView):  # 备案记录
         if item is None:
             abort(404)
         self._get_in_jurisdiction(item.filing_id)  # 404 outside the jurisdiction
+        record_access("filing_attachment", item.id, filing=item.filing_id,
+                      filename=item.filename)
         response = send_file(io.BytesIO(item.data), mimetype=item.content_type,
                              as_attachment=True, download_name=item.filename,
                              max_age=0, etag=False, conditional=False)

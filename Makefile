@@ -19,7 +19,7 @@ setup: $(STAMP)
 db: $(STAMP)
 	$(FLASK) db upgrade
 	$(FLASK) beian init
-	$(FLASK) beian demo
+	$(FLASK) beian demo --filings 30000 --history-once
 
 # The web server and, beside it, the scheduler process (document rendering queue); stopping
 # the server (Ctrl+C) stops the scheduler too.

@@ -35,13 +35,15 @@ def init_command() -> None:
               help="Recent hires filed through the service (only on a city without filings)")
 @click.option("--filings", default=0, show_default=True,
               help="Add this many historical filings over several years (statistics volume)")
-def demo_command(units: int, persons: int, hires: int, filings: int) -> None:
+@click.option("--history-once", is_flag=True,
+              help="Add the --filings only to a city that has no generated history yet")
+def demo_command(units: int, persons: int, hires: int, filings: int, history_once: bool) -> None:
     """Build the demo city (idempotent). Refused outside demo mode."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("演示数据只能在演示模式下生成（BEIAN_DEMO_MODE=1）。")
     from app.features import features
     from app.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_city
-    from app.services.stats import generate_demo_filings
+    from app.services.stats import generate_demo_filings, has_demo_history
 
     started = time.perf_counter()
     result = build_demo_city(units=units, persons=persons, hires=hires)
@@ -50,7 +52,9 @@ def demo_command(units: int, persons: int, hires: int, filings: int) -> None:
         seeded = feature.seed_demo()
         if seeded:
             click.echo(f"{feature.__name__.rsplit('.', 1)[-1]}: {seeded}")
-    if filings:
+    if filings and history_once and has_demo_history():
+        click.echo("historical filings: already generated")
+    elif filings:
         started = time.perf_counter()
         added = generate_demo_filings(filings)
         click.echo(f"historical filings: {added} in {time.perf_counter() - started:.1f}s")

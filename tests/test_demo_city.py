@@ -50,3 +50,28 @@ def test_demo_mode_is_required_for_demo_data(app):
         app.config["DEMO_MODE"] = True
     assert result.exit_code != 0
     assert "演示模式" in result.output
+
+
+def test_demo_history_is_added_once_with_history_once(app):
+    """`make run` asks for historical filings on every start: only the first adds them."""
+    from sqlalchemy import func, select
+
+    from app.extensions import db
+    from app.models.filings import Filing
+    from app.services.stats_demo import MARKER
+
+    def generated():
+        with app.app_context():
+            return db.session.scalar(select(func.count(Filing.id)).where(
+                Filing.idempotency_key.like(f"{MARKER}%")))
+
+    runner = app.test_cli_runner()
+    args = ["beian", "demo", "--filings", "40", "--history-once"]
+    first = runner.invoke(args=args)
+    assert first.exit_code == 0, first.output
+    after_first = generated()
+    assert after_first >= 40
+    second = runner.invoke(args=args)
+    assert second.exit_code == 0, second.output
+    assert "already generated" in second.output
+    assert generated() == after_first

@@ -71,6 +71,18 @@ def seed_demo() -> dict:
     return {"stats_rows": result["rows"]}
 
 
+def has_demo_history() -> bool:
+    """Has `demo --filings` run on this database already?"""
+    from sqlalchemy import select
+
+    from app.extensions import db
+    from app.models.filings import Filing
+    from app.services.stats_demo import MARKER
+
+    return db.session.scalar(select(Filing.id).where(
+        Filing.idempotency_key.like(f"{MARKER}%")).limit(1)) is not None
+
+
 def generate_demo_filings(count: int, *, rebuild: bool = True) -> int:
     """`flask beian demo --filings N`: N historical filings with realistic seasonality, then a
     full rebuild of the aggregates (the dashboards show them at once)."""

@@ -104,6 +104,8 @@ def approve_unit(unit: Unit) -> Unit:
     before = snapshot(unit)
     unit.status = UnitStatus.ACTIVE
     record("unit", unit.id, "approve", before=before, after=snapshot(unit))
+    from app.services.outreach import invite_new_unit  # 新网报单位业务培训 (outreach)
+    invite_new_unit(unit)
     return unit
 
 

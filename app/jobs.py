@@ -166,14 +166,17 @@ def register_commands(beian_group) -> None:
     @click.option("--processes", type=int, default=2, show_default=True,
                   help="Render worker processes, forked from one warm parent.")
     @click.option("--once", is_flag=True, help="Stop when the queue is empty.")
-    def work_command(processes, once) -> None:
+    @click.option("--limit", type=int, default=None,
+                  help="Each worker stops after this many documents.")
+    def work_command(processes, once, limit) -> None:
         """Render worker processes for volume (a plant closure's 2,000 forms): they share the
         loaded libraries, font and key with their parent, and the queue with the scheduler."""
         from app.services.document_workers import run_pool
 
         if processes < 1:
             raise click.BadParameter("至少需要 1 个进程。", param_hint="--processes")
-        result = run_pool(current_app._get_current_object(), processes, once=once)
+        result = run_pool(current_app._get_current_object(), processes, once=once,
+                          limit=limit)
         for figures in result["workers"]:
             click.echo(f"{figures['name']}: rendered {figures['rendered']}, "
                        f"failed {figures['failed']}, peak PSS "

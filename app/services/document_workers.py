@@ -95,7 +95,8 @@ def warm() -> None:
         ds.sign_pdf(pdf)
 
 
-def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results) -> None:
+def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results,
+            limit: int | None = None) -> None:
     from app.extensions import db
     from app.services.documents import render_pending
 
@@ -107,7 +108,10 @@ def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results) -> 
     with PeakMemory() as peak, app.app_context():
         db.engine.dispose(close=False)  # never use the parent's connections
         while not stop.is_set():
-            result = render_pending(limit=50, worker=f"{name}:{os.getpid()}")
+            left = 50 if limit is None else min(50, limit - rendered - failed)
+            if left <= 0:
+                break
+            result = render_pending(limit=left, worker=f"{name}:{os.getpid()}")
             rendered, failed = rendered + result["rendered"], failed + result["failed"]
             if once and not any(result.values()):
                 break
@@ -121,9 +125,9 @@ def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results) -> 
 
 
 def run_pool(app: Flask, processes: int = 2, *, once: bool = False,
-             poll_seconds: float = 2.0) -> dict:
+             poll_seconds: float = 2.0, limit: int | None = None) -> dict:
     """Warm up, fork `processes` workers and wait for them (until the queue is empty with
-    `once`, else until interrupted). Returns {"workers": each worker's figures, "pool": the
+    `once`, or each rendered `limit` documents, else until interrupted). Returns {"workers": each worker's figures, "pool": the
     peak memory of the parent and the workers together}."""
     from app.extensions import db
 
@@ -136,7 +140,7 @@ def run_pool(app: Flask, processes: int = 2, *, once: bool = False,
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     workers = [context.Process(target=_worker, name=f"render-{i}",
-                               args=(app, f"render-{i}", once, poll_seconds, results))
+                               args=(app, f"render-{i}", once, poll_seconds, results, limit))
                for i in range(processes)]
     for worker in workers:
         worker.start()

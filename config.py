@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import secrets
 from pathlib import Path
@@ -65,7 +66,6 @@ class Config:
     FAB_SECURITY_MANAGER_CLASS = "app.security.BeianSecurityManager"
     FAB_INDEX_VIEW = "app.views.home.BeianIndexView"
     FAB_ADD_SECURITY_API = False
-    FAB_API_SWAGGER_UI = BEIAN_ENV != "production"
     AUTH_TYPE = 1  # AUTH_DB
     AUTH_ROLE_ADMIN = "Admin"
     AUTH_ROLE_PUBLIC = "Public"
@@ -94,6 +94,23 @@ class Config:
         "zh": {"flag": "cn", "name": "中文"},
         "en": {"flag": "gb", "name": "English"},
     }
+
+    # REST API (/api/v1, app.api): API keys per unit or staff JWT, never the browser session.
+    # FAB_ADD_SECURITY_API stays False (no user/role CRUD over the API); FAB's JWT login
+    # /api/v1/security/login is registered regardless. app.api serves /api/v1/_openapi itself
+    # (public, also in production); Swagger UI only outside production.
+    FAB_ADD_OPENAPI_VIEWS = False
+    FAB_ADD_MENU_API = False  # FAB's /api/v1/menu/ takes the browser session: not wanted here
+    FAB_API_SWAGGER_UI = BEIAN_ENV != "production"
+    JWT_TOKEN_LOCATION = ["headers"]
+    JWT_ACCESS_TOKEN_EXPIRES = datetime.timedelta(minutes=_env_int("JWT_ACCESS_MINUTES", 30))
+    BEIAN_API_MAX_BODY_BYTES = _env_int("BEIAN_API_MAX_BODY_BYTES", 4 * 1024 * 1024)
+    BEIAN_API_RATE_LIMITED = _env_bool("BEIAN_API_RATE_LIMITED", True)
+    BEIAN_API_RATE_LIMIT = os.environ.get("BEIAN_API_RATE_LIMIT", "600 per minute")
+
+    # Bulk filing (spreadsheet uploads and API batches).
+    BEIAN_BULK_MAX_ROWS = _env_int("BEIAN_BULK_MAX_ROWS", 20_000)
+    BEIAN_BULK_MAX_BYTES = _env_int("BEIAN_BULK_MAX_BYTES", 10 * 1024 * 1024)
 
     # Paging defaults for big tables.
     FAB_API_MAX_PAGE_SIZE = 100

@@ -2,5 +2,20 @@
 
 from __future__ import annotations
 
-GRANTS: dict[str, dict[str, tuple[str, ...]]] = {}
-MENUS: dict[str, tuple[str, ...]] = {}
+from app.jurisdiction import ROLE_CITY, ROLE_DISTRICT, ROLE_EMPLOYER, ROLE_STREET
+
+_PAGES = ("can_read", "can_write")
+
+GRANTS: dict[str, dict[str, tuple[str, ...]]] = {
+    ROLE_EMPLOYER: {"BulkPortalView": _PAGES},
+    ROLE_CITY: {"BulkCounterView": _PAGES},
+    # Only the unit's own district office decides a mass termination (filings.may_decide).
+    ROLE_DISTRICT: {"BulkCounterView": _PAGES + ("can_approve",)},
+    ROLE_STREET: {"BulkCounterView": _PAGES},
+}
+MENUS: dict[str, tuple[str, ...]] = {
+    ROLE_EMPLOYER: ("Employer portal", "Bulk filing"),
+    ROLE_CITY: ("Filings", "Bulk filing (counter)"),
+    ROLE_DISTRICT: ("Filings", "Bulk filing (counter)"),
+    ROLE_STREET: ("Filings", "Bulk filing (counter)"),
+}

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 
 from flask import current_app
@@ -180,7 +181,7 @@ def _error(code, zh, en, field=None) -> DomainError:
 
 
 def _unit_for(actor: Actor, unit_id, *, must_be_active=True, field_name="unit") -> Unit:
-    unit = db.session.get(Unit, unit_id) if unit_id else None
+    unit = facts().unit(unit_id) if unit_id else None
     if unit is None or not actor.jurisdiction.covers_unit(unit):
         # The same answer for "no such unit" and "not yours": nothing leaks.
         raise _error("UNIT_OUT_OF_JURISDICTION",
@@ -194,7 +195,7 @@ def _unit_for(actor: Actor, unit_id, *, must_be_active=True, field_name="unit") 
 
 
 def _employment_for(actor: Actor, employment_id) -> Employment:
-    employment = db.session.get(Employment, employment_id) if employment_id else None
+    employment = facts().employment(employment_id) if employment_id else None
     if employment is None or not actor.jurisdiction.covers_unit(employment.unit):
         raise _error("EMPLOYMENT_NOT_FOUND",
                      "未找到该劳动关系，或不在您的办理范围内。请从本单位在职人员名单中选择。",
@@ -259,17 +260,117 @@ def _save_attachments(filing: Filing, uploads) -> None:
 
 
 def _active_full_time_count(person_id: int, exclude_unit_id: int | None = None) -> int:
-    stmt = select(func.count(Employment.id)).where(
-        Employment.person_id == person_id, Employment.status == EmploymentStatus.ACTIVE,
-        Employment.employment_form_code == FORM_FULL_TIME)
-    if exclude_unit_id is not None:
-        stmt = stmt.where(Employment.unit_id != exclude_unit_id)
-    return db.session.scalar(stmt) or 0
+    return facts().active_full_time_count(person_id, exclude_unit_id)
 
 
 def _city_prefix() -> str:
-    city = db.session.scalar(select(Region.code).where(Region.level == RegionLevel.CITY))
-    return (city or "")[:4]
+    return facts().city_prefix()
+
+
+# --------------------------------------------------------------------------------------------
+# Facts: what the checks ask the database
+# --------------------------------------------------------------------------------------------
+
+class Facts:
+    """The questions the builders and checks ask the database, one query each (what a single
+    filing uses). A bulk batch answers the same questions from data it loaded for all its rows
+    at once (app.services.bulk_engine.BatchFacts), so both run the very same rules."""
+
+    def unit(self, unit_id) -> Unit | None:
+        return db.session.get(Unit, unit_id)
+
+    def employment(self, employment_id) -> Employment | None:
+        return db.session.get(Employment, employment_id)
+
+    def unit_by_credit_code(self, code: str) -> Unit | None:
+        return db.session.scalar(select(Unit).where(Unit.credit_code == code))
+
+    def person_by_citizen_id(self, number: str) -> Person | None:
+        return db.session.scalar(select(Person).where(Person.citizen_id == number))
+
+    def district_by_code(self, code: str) -> Region | None:
+        return db.session.scalar(select(Region).where(Region.code == code,
+                                                      Region.level == RegionLevel.DISTRICT))
+
+    def prepare_new_person(self, person: Person) -> None:
+        """Normalise and check a person a hire registers (app.services.people)."""
+        prepare_person(person)
+
+    def person_created(self, person: Person) -> None:
+        db.session.flush()
+        record("person", person.id, "create", after={"name": person.name}, reason="录用备案登记")
+
+    def handling_office(self, unit: Unit, actor: Actor) -> Office | None:
+        return handling_office(unit, actor)
+
+    def city_prefix(self) -> str:
+        city = db.session.scalar(select(Region.code).where(Region.level == RegionLevel.CITY))
+        return (city or "")[:4]
+
+    def termination_reason(self, code) -> TerminationReason | None:
+        return db.session.get(TerminationReason, code) if code else None
+
+    def active_at(self, person_id, unit_id) -> bool:
+        return bool(db.session.scalar(select(func.count(Employment.id)).where(
+            Employment.person_id == person_id, Employment.unit_id == unit_id,
+            Employment.status == EmploymentStatus.ACTIVE)))
+
+    def active_full_time_count(self, person_id, exclude_unit_id=None) -> int:
+        stmt = select(func.count(Employment.id)).where(
+            Employment.person_id == person_id, Employment.status == EmploymentStatus.ACTIVE,
+            Employment.employment_form_code == FORM_FULL_TIME)
+        if exclude_unit_id is not None:
+            stmt = stmt.where(Employment.unit_id != exclude_unit_id)
+        return db.session.scalar(stmt) or 0
+
+    def duplicate_hire(self, filing: Filing) -> str | None:
+        """The receipt number of a live hire of the same person, unit and start date."""
+        return db.session.scalar(select(Filing.receipt_number).where(
+            Filing.filing_type == FilingType.HIRE, Filing.person_id == filing.person_id,
+            Filing.unit_id == filing.unit_id, Filing.start_date == filing.start_date,
+            Filing.status.in_(LIVE_STATUSES), Filing.id != (filing.id or 0)))
+
+    def pending_termination(self, filing: Filing) -> str | None:
+        """The receipt number of another termination of the same employment under review."""
+        return db.session.scalar(select(Filing.receipt_number).where(
+            Filing.filing_type == FilingType.TERMINATION,
+            Filing.employment_id == filing.employment_id,
+            Filing.status.in_(PENDING_STATUSES), Filing.id != (filing.id or 0)))
+
+    def employer_terminations_in_window(self, filing: Filing, first, last) -> tuple[int, int]:
+        """(live, filed) employer-initiated terminations of the unit in the window."""
+        in_window = (select(func.count(Filing.id)).join(TerminationReason)
+                     .where(Filing.unit_id == filing.unit_id,
+                            Filing.filing_type == FilingType.TERMINATION,
+                            TerminationReason.counts_as_employer_initiated.is_(True),
+                            Filing.end_date.between(first, last),
+                            Filing.id != (filing.id or 0)))
+        before = db.session.scalar(in_window.where(Filing.status.in_(LIVE_STATUSES))) or 0
+        ended = db.session.scalar(in_window.where(Filing.status == FilingStatus.FILED)) or 0
+        return before, ended
+
+    def active_count(self, unit_id) -> int:
+        return db.session.scalar(select(func.count(Employment.id)).where(
+            Employment.unit_id == unit_id, Employment.status == EmploymentStatus.ACTIVE)) or 0
+
+
+_DB_FACTS = Facts()
+_FACTS: ContextVar[Facts | None] = ContextVar("filing_facts", default=None)
+
+
+def facts() -> Facts:
+    """The facts in use: the database's, unless a batch installed its own (using_facts)."""
+    return _FACTS.get() or _DB_FACTS
+
+
+@contextmanager
+def using_facts(batch_facts: Facts):
+    """Answer the checks' questions from ``batch_facts`` inside the block."""
+    token = _FACTS.set(batch_facts)
+    try:
+        yield batch_facts
+    finally:
+        _FACTS.reset(token)
 
 
 # --------------------------------------------------------------------------------------------
@@ -282,7 +383,7 @@ def _person_for_hire(inp: HireInput) -> Person:
     except DomainError as exc:
         raise exc.for_field("citizen_id") from exc
     name = _required((inp.name or "").strip(), "name", "姓名")
-    person = db.session.scalar(select(Person).where(Person.citizen_id == cid.number))
+    person = facts().person_by_citizen_id(cid.number)
     if person is not None:
         if person.name != name:
             raise _error("PERSON_NAME_MISMATCH",
@@ -291,14 +392,12 @@ def _person_for_hire(inp: HireInput) -> Person:
         return person
     person = Person(name=name, citizen_id=cid.number, phone=inp.phone or "",
                     education_code=inp.education_code or None)
-    district = db.session.scalar(select(Region).where(Region.code == cid.region_code,
-                                                      Region.level == RegionLevel.DISTRICT))
+    district = facts().district_by_code(cid.region_code)
     if district is not None:
         person.district_id = district.id
-    prepare_person(person)
+    facts().prepare_new_person(person)
     db.session.add(person)
-    db.session.flush()
-    record("person", person.id, "create", after={"name": person.name}, reason="录用备案登记")
+    facts().person_created(person)
     return person
 
 
@@ -311,7 +410,7 @@ def _new_filing(kind: FilingType, actor: Actor, unit: Unit, person: Person, **va
                     unit=unit, unit_id=unit.id, person=person, person_id=person.id,
                     person_name=person.name,
                     person_citizen_id=person.citizen_id,
-                    office=handling_office(unit, actor), submitted_by_id=actor.user_id,
+                    office=facts().handling_office(unit, actor), submitted_by_id=actor.user_id,
                     **values)
     return filing
 
@@ -348,7 +447,7 @@ def _build_transfer(inp: TransferInput, actor: Actor) -> Filing:
     _required(inp.transfer_date, "transfer_date", "调动日期")
     code = (inp.to_unit_credit_code or "").strip().upper()
     _required(code, "to_unit", "调入单位统一社会信用代码")
-    to_unit = db.session.scalar(select(Unit).where(Unit.credit_code == code))
+    to_unit = facts().unit_by_credit_code(code)
     if to_unit is None:
         if code[2:6] != _city_prefix():
             raise _error("TRANSFER_OUTSIDE_CITY",
@@ -420,9 +519,7 @@ def check_filing(filing: Filing, *, extra_employer_initiated: int = 0) -> Review
 
 
 def _active_at(person_id, unit_id) -> bool:
-    return bool(db.session.scalar(select(func.count(Employment.id)).where(
-        Employment.person_id == person_id, Employment.unit_id == unit_id,
-        Employment.status == EmploymentStatus.ACTIVE)))
+    return facts().active_at(person_id, unit_id)
 
 
 def _check_hire(filing: Filing, p, on) -> ReviewFlags:
@@ -436,10 +533,7 @@ def _check_hire(filing: Filing, p, on) -> ReviewFlags:
         raise _error("HIRE_ALREADY_EMPLOYED",
                      "该劳动者已在本单位在职，无需重复录用。如合同到期请办理合同续订备案。",
                      "This person is already employed at this unit.", "citizen_id")
-    duplicate = db.session.scalar(select(Filing.receipt_number).where(
-        Filing.filing_type == FilingType.HIRE, Filing.person_id == filing.person_id,
-        Filing.unit_id == filing.unit_id, Filing.start_date == filing.start_date,
-        Filing.status.in_(LIVE_STATUSES), Filing.id != (filing.id or 0)))
+    duplicate = facts().duplicate_hire(filing)
     if duplicate:
         raise _error("DUPLICATE_FILING",
                      f"该劳动者在本单位同一入职日期的录用备案已存在（回执号 {duplicate}），请勿重复提交。",
@@ -451,13 +545,10 @@ def _check_hire(filing: Filing, p, on) -> ReviewFlags:
 
 
 def _check_termination(filing: Filing, p, on, extra_employer_initiated: int) -> ReviewFlags:
-    reason = (db.session.get(TerminationReason, filing.termination_reason_code)
-              if filing.termination_reason_code else None)
+    reason = facts().termination_reason(filing.termination_reason_code)
     rules.check_termination(filing.employment.status, reason, filing.end_date,
                             filing.employment.start_date, len(filing.attachments))
-    pending_same = db.session.scalar(select(Filing.receipt_number).where(
-        Filing.filing_type == FilingType.TERMINATION, Filing.employment_id == filing.employment_id,
-        Filing.status.in_(PENDING_STATUSES), Filing.id != (filing.id or 0)))
+    pending_same = facts().pending_termination(filing)
     if pending_same:
         raise _error("DUPLICATE_FILING",
                      f"该劳动者的退工备案已提交、正在审核（回执号 {pending_same}），请勿重复提交。",
@@ -465,17 +556,8 @@ def _check_termination(filing: Filing, p, on, extra_employer_initiated: int) -> 
     district = False
     if reason.counts_as_employer_initiated:
         first, last = rules.mass_termination_window(filing.end_date, p)
-        in_window = (select(func.count(Filing.id)).join(TerminationReason)
-                     .where(Filing.unit_id == filing.unit_id,
-                            Filing.filing_type == FilingType.TERMINATION,
-                            TerminationReason.counts_as_employer_initiated.is_(True),
-                            Filing.end_date.between(first, last),
-                            Filing.id != (filing.id or 0)))
-        before = db.session.scalar(in_window.where(Filing.status.in_(LIVE_STATUSES))) or 0
-        ended = db.session.scalar(in_window.where(Filing.status == FilingStatus.FILED)) or 0
-        active = db.session.scalar(select(func.count(Employment.id)).where(
-            Employment.unit_id == filing.unit_id,
-            Employment.status == EmploymentStatus.ACTIVE)) or 0
+        before, ended = facts().employer_terminations_in_window(filing, first, last)
+        active = facts().active_count(filing.unit_id)
         workforce = rules.workforce_at_window_start(active, ended)
         district = rules.needs_district_approval(before + extra_employer_initiated, 1,
                                                  workforce, p)
@@ -588,20 +670,42 @@ def submit(inp, actor: Actor, *, idempotency_key: str | None = None,
 
 def _finish_submission(filing: Filing, flags: ReviewFlags, actor: Actor,
                        action: FilingAction = FilingAction.SUBMIT) -> None:
+    enter_submitted(filing, flags, action)
+    if filing.id is None:
+        db.session.add(filing)
+        db.session.flush()
+        _assign_receipt(filing)
+    complete_submission(filing, action)
+    db.session.flush()
+
+
+def enter_submitted(filing: Filing, flags: ReviewFlags,
+                    action: FilingAction = FilingAction.SUBMIT) -> None:
+    """The automatic checks' verdict on a checked filing: its flags and its status (FILED, or
+    waiting for review / district approval)."""
     _set_flags(filing, flags)
     filing.status = rules.transition(filing.status, action)
     filing.status = rules.transition(filing.status, rules.automatic_check_action(flags))
     filing.submitted_at = now()
-    if filing.id is None:
-        db.session.add(filing)
-        db.session.flush()
+
+
+def complete_submission(filing: Filing, action: FilingAction = FilingAction.SUBMIT, *,
+                        receipt: bool = False) -> None:
+    """After a submitted filing has its id: its receipt number (``receipt``), its effect on
+    the employment when it is filed, the worker's notice and the audit entry."""
+    if receipt:
         _assign_receipt(filing)
     if filing.status == FilingStatus.FILED:
         _apply_filed(filing)
         _notify_filed(filing)
     record("filing", filing.id, "submit" if action == FilingAction.SUBMIT else "resubmit",
            after=_snapshot(filing))
-    db.session.flush()
+
+
+def build_filing(inp, actor: Actor) -> Filing:
+    """A draft filing from a form/row input (the unit and employment checked against the
+    actor's jurisdiction); not added to the session."""
+    return _BUILDERS[type(inp)](inp, actor)
 
 
 def _check_version(filing: Filing, expected_row_version) -> None:

@@ -14,8 +14,11 @@ from app.services.audit import record
 from app.services.units import related
 
 
-def prepare_person(person: Person) -> Person:
-    """Normalise and check a person before saving; sex and birth date follow from the ID."""
+def prepare_person(person: Person, *, known_new: bool = False) -> Person:
+    """Normalise and check a person before saving; sex and birth date follow from the ID.
+    `known_new`: the caller has just looked the number up (a bulk batch looks up all its rows
+    in a few queries), so the duplicate check's own query is skipped; the unique constraint
+    still holds."""
     person.name = (person.name or "").strip()
     if not person.name:
         raise DomainError("PERSON_NAME_EMPTY", "请填写劳动者姓名。", "Name is required.",
@@ -34,7 +37,7 @@ def prepare_person(person: Person) -> Person:
             person.phone = validate_mobile(person.phone)
         except DomainError as exc:
             raise exc.for_field("phone") from exc
-    duplicate = db.session.scalar(
+    duplicate = not known_new and db.session.scalar(
         select(Person.id).where(Person.citizen_id == person.citizen_id,
                                 Person.id != (person.id or 0)))
     if duplicate:

@@ -1,0 +1,487 @@
+"""The /api/v1 resources: unit, person, employment, filing, batch, codes.
+
+Every endpoint checks jurisdiction itself (FAB base filters do not reach custom endpoints): a
+record outside the caller's jurisdiction is a 404, the same answer as "no such record". Filings
+are created, resubmitted and cancelled through app.services.filings — the same rules, codes and
+Chinese messages as the web forms."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime
+import io
+
+from flask import g, send_file
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload, selectinload
+
+from app.api import errors as E
+from app.api import schemas as S
+from app.api.base import BeianApi, endpoint, expose, get_or_none
+from app.api.serializers import (
+    active_counts,
+    base_url,
+    documents_of,
+    employment_dict,
+    filing_dict,
+    unit_dict,
+)
+from app.domain.codelists import FORM_FULL_TIME
+from app.domain.errors import DomainError
+from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.identifiers import validate_citizen_id
+from app.extensions import db
+from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
+from app.models.filings import Channel, Employment, Filing
+from app.models.people import Person
+from app.models.units import Unit
+from app.services import filings as filing_service
+from app.services.audit import record
+from app.services.filings import (
+    PENDING_STATUSES,
+    Actor,
+    HireInput,
+    RenewalInput,
+    TerminationInput,
+    TransferInput,
+    Upload,
+)
+
+
+def actor() -> Actor:
+    return Actor.of(g.user, via=Channel.API)
+
+
+def _page(query: dict) -> tuple[int, int]:
+    return query["page"], query["page_size"]
+
+
+def _unit_id_for(act: Actor, unit_id: int | None) -> int:
+    """The unit a request is about: given, or for a unit's key/employer its own unit."""
+    if unit_id is not None:
+        return unit_id
+    if act.jurisdiction.scope == "unit":
+        return act.jurisdiction.unit_id
+    raise E.ApiError.one(422, "FIELD_REQUIRED", "请填写“单位 ID”（unit_id）：经办人员须指明为哪个单位办理。",
+                         "unit_id is required for staff.", "unit_id")
+
+
+def _unit_in_jurisdiction(act: Actor, unit_id: int) -> Unit:
+    unit = get_or_none(Unit, unit_id)
+    if unit is None or not act.jurisdiction.covers_unit(unit):
+        raise E.not_found("单位", "UNIT_NOT_FOUND", "unit_id")
+    return unit
+
+
+CODE_MODELS = {"education": EducationLevel, "employment_form": EmploymentForm,
+               "contract_type": ContractType, "termination_reason": TerminationReason}
+
+
+def _code(field: str, value: str | None) -> str | None:
+    """A code of a code list, checked against the list (unknown codes are a 422, never a
+    database error)."""
+    if value in (None, ""):
+        return None
+    row = db.session.get(CODE_MODELS[field], value)
+    if row is None or not row.active:
+        raise E.ApiError.one(
+            422, "CODE_UNKNOWN",
+            f"“{S.LABELS[field]}”的代码“{value}”不存在或已停用。可用代码见 GET /api/v1/codes/{field}。",
+            f"Unknown code {value!r}; see GET /api/v1/codes/{field}.", field)
+    return value
+
+
+def _uploads(items) -> list[Upload]:
+    uploads = []
+    for index, item in enumerate(items or ()):
+        try:
+            data = base64.b64decode(item["data_base64"], validate=True)
+        except (binascii.Error, ValueError):
+            raise E.ApiError.one(
+                422, "INVALID_BASE64", f"第 {index + 1} 个附件的内容不是有效的 Base64 编码。",
+                "Attachment content is not valid base64.",
+                f"attachments.{index}.data_base64") from None
+        uploads.append(Upload(item["filename"], item["content_type"], data))
+    return uploads
+
+
+# ============================================================================================
+
+class UnitApi(BeianApi):
+    """单位: an employer (key) reads its own unit; staff the units of their jurisdiction."""
+
+    resource_name = "unit"
+    openapi_spec_tag = "Unit 单位"
+
+    @expose("/", methods=("GET",))
+    @endpoint("read", summary="单位列表（办理范围内）", query=S.PageQuerySchema,
+              response=S.UnitListSchema)
+    def get_list(self, query):
+        j = actor().jurisdiction
+        page, size = _page(query)
+        stmt = select(Unit).where(j.unit_clause())
+        count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        units = db.session.scalars(stmt.options(joinedload(Unit.district),
+                                                joinedload(Unit.street))
+                                   .order_by(Unit.id).offset((page - 1) * size).limit(size)).all()
+        counts = active_counts(u.id for u in units)
+        return 200, {"count": count, "page": page, "page_size": size,
+                     "result": [unit_dict(u, counts.get(u.id, 0)) for u in units]}
+
+    @expose("/<int:unit_id>", methods=("GET",))
+    @endpoint("read", summary="读取单位", path_params=("unit_id",), response=S.UnitSchema)
+    def get(self, unit_id: int):
+        unit = _unit_in_jurisdiction(actor(), unit_id)
+        return 200, unit_dict(unit, active_counts([unit.id]).get(unit.id, 0))
+
+
+class PersonApi(BeianApi):
+    """劳动者: lookup by ID number (POST body, never in a URL); masked output; every lookup
+    that finds someone is audited."""
+
+    resource_name = "person"
+    openapi_spec_tag = "Person 劳动者"
+
+    @expose("/search", methods=("POST",))
+    @endpoint("search", summary="按公民身份号码查找劳动者（号码放在请求体中）",
+              body=S.PersonSearchRequestSchema, response=S.PersonSchema, status=200, write=False)
+    def search(self, body, idempotency_key=None):
+        act = actor()
+        try:
+            number = validate_citizen_id(body["citizen_id"]).number
+        except DomainError as exc:
+            raise exc.for_field("citizen_id") from exc
+        person = db.session.scalar(select(Person).where(Person.citizen_id == number))
+        employments = []
+        if person is not None:
+            stmt = (select(Employment).join(Unit, Employment.unit_id == Unit.id)
+                    .options(joinedload(Employment.person))
+                    .where(Employment.person_id == person.id, act.jurisdiction.unit_clause())
+                    .order_by(Employment.start_date.desc(), Employment.id.desc()))
+            employments = db.session.scalars(stmt).all()
+            # Staff see the persons of their jurisdiction; an employer those it employs or
+            # employed.
+            if not (act.jurisdiction.covers_person(person) or employments):
+                person = None
+        if person is None:
+            raise E.ApiError.one(404, "PERSON_NOT_FOUND",
+                                 "在您的办理范围内未找到该身份证号码对应的劳动者。新入职人员请直接办理录用备案。",
+                                 "No person with this ID number in your jurisdiction.",
+                                 "citizen_id")
+        from app.services.tx import begin_write
+
+        begin_write()
+        record("person", person.id, "api_lookup", reason=f"接口按身份证号查找 {g.api_principal.label}")
+        db.session.commit()
+        return 200, {"id": person.id, "name": person.name,
+                     "citizen_id_masked": person.citizen_id_masked, "sex": person.sex,
+                     "employments": [employment_dict(e) for e in employments]}
+
+
+class EmploymentApi(BeianApi):
+    """劳动关系: the unit's roster, current (default) or all including past."""
+
+    resource_name = "employment"
+    openapi_spec_tag = "Employment 劳动关系"
+
+    @expose("/", methods=("GET",))
+    @endpoint("read", summary="单位花名册（劳动关系列表）", query=S.EmploymentQuerySchema,
+              response=S.EmploymentListSchema)
+    def get_list(self, query):
+        act = actor()
+        unit = _unit_in_jurisdiction(act, _unit_id_for(act, query.get("unit_id")))
+        page, size = _page(query)
+        stmt = select(Employment).where(Employment.unit_id == unit.id)
+        if query["active"]:
+            from app.domain.filing_rules import EmploymentStatus
+
+            stmt = stmt.where(Employment.status == EmploymentStatus.ACTIVE)
+        count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = db.session.scalars(stmt.options(joinedload(Employment.person))
+                                  .order_by(Employment.start_date.desc(), Employment.id.desc())
+                                  .offset((page - 1) * size).limit(size)).all()
+        return 200, {"count": count, "page": page, "page_size": size,
+                     "result": [employment_dict(e) for e in rows]}
+
+    @expose("/<int:employment_id>", methods=("GET",))
+    @endpoint("read", summary="读取劳动关系", path_params=("employment_id",),
+              response=S.EmploymentSchema)
+    def get(self, employment_id: int):
+        employment = get_or_none(Employment, employment_id)
+        if employment is None or not actor().jurisdiction.covers_unit(employment.unit):
+            raise E.not_found("劳动关系", "EMPLOYMENT_NOT_FOUND", "employment_id")
+        return 200, employment_dict(employment)
+
+
+# ============================================================================================
+
+RESUBMIT_TARGETS = {
+    "start_date": ("start_date",), "end_date": ("end_date",),
+    "transfer_date": ("start_date", "end_date", "contract_start"),
+    "contract_type": ("contract_type_code",), "contract_start": ("contract_start",),
+    "contract_end": ("contract_end",), "employment_form": ("employment_form_code",),
+    "hours_per_day": ("hours_per_day",), "hours_per_week": ("hours_per_week",),
+    "probation_months": ("probation_months",), "job_title": ("job_title",),
+    "termination_reason": ("termination_reason_code",), "note": ("note",),
+}
+
+
+class FilingApi(BeianApi):
+    """备案: the four filings, read, list with filters, resubmit a returned one, cancel, and the
+    filed document."""
+
+    resource_name = "filing"
+    openapi_spec_tag = "Filing 备案"
+
+    def _filing(self, act: Actor, filing_id: int) -> Filing:
+        filing = get_or_none(Filing, filing_id)
+        if filing is None or not act.jurisdiction.covers_unit(filing.unit):
+            raise E.not_found("备案", "FILING_NOT_FOUND", "filing_id")
+        return filing
+
+    def _created(self, outcome) -> tuple[int, dict]:
+        # The document of a filed filing is queued by the scheduler within a minute (or at once
+        # by GET …/document); its verification URL shows from then on. Not queuing it here
+        # keeps a creation to two short write transactions (the filing; the audit entry).
+        return (201 if outcome.created else 200), filing_dict(outcome.filing)
+
+    @expose("/hire", methods=("POST",))
+    @endpoint("write", summary="录用备案", body=S.HireRequestSchema, response=S.FilingSchema,
+              status=201)
+    def hire(self, body, idempotency_key=None):
+        act = actor()
+        inp = HireInput(
+            unit_id=_unit_id_for(act, body.get("unit_id")), citizen_id=body["citizen_id"],
+            name=body["name"].strip(), start_date=body["start_date"],
+            phone=(body.get("phone") or "").strip(),
+            education_code=_code("education", body.get("education")),
+            employment_form_code=_code("employment_form", body.get("employment_form"))
+            or FORM_FULL_TIME,
+            hours_per_day=body.get("hours_per_day"), hours_per_week=body.get("hours_per_week"),
+            probation_months=body.get("probation_months"),
+            contract_type_code=_code("contract_type", body.get("contract_type")) or "FIXED",
+            contract_start=body.get("contract_start"), contract_end=body.get("contract_end"),
+            job_title=body.get("job_title") or "", note=body.get("note") or "")
+        uploads = _uploads(body.get("attachments"))
+        return self._created(filing_service.submit(inp, act, idempotency_key=idempotency_key,
+                                                   attachments=uploads))
+
+    @expose("/renewal", methods=("POST",))
+    @endpoint("write", summary="合同续订备案", body=S.RenewalRequestSchema,
+              response=S.FilingSchema, status=201)
+    def renewal(self, body, idempotency_key=None):
+        inp = RenewalInput(employment_id=body["employment_id"],
+                           contract_type_code=_code("contract_type", body["contract_type"]),
+                           contract_start=body.get("contract_start"),
+                           contract_end=body.get("contract_end"), note=body.get("note") or "")
+        return self._created(filing_service.submit(inp, actor(),
+                                                   idempotency_key=idempotency_key))
+
+    @expose("/transfer", methods=("POST",))
+    @endpoint("write", summary="市内调动备案", body=S.TransferRequestSchema,
+              response=S.FilingSchema, status=201)
+    def transfer(self, body, idempotency_key=None):
+        inp = TransferInput(employment_id=body["employment_id"],
+                            to_unit_credit_code=body["to_unit_credit_code"],
+                            transfer_date=body["transfer_date"],
+                            contract_type_code=_code("contract_type", body.get("contract_type"))
+                            or "FIXED",
+                            contract_end=body.get("contract_end"),
+                            job_title=body.get("job_title") or "", note=body.get("note") or "")
+        return self._created(filing_service.submit(inp, actor(),
+                                                   idempotency_key=idempotency_key))
+
+    @expose("/termination", methods=("POST",))
+    @endpoint("write", summary="退工备案", body=S.TerminationRequestSchema,
+              response=S.FilingSchema, status=201)
+    def termination(self, body, idempotency_key=None):
+        inp = TerminationInput(
+            employment_id=body["employment_id"], end_date=body["end_date"],
+            termination_reason_code=_code("termination_reason", body.get("termination_reason")),
+            note=body.get("note") or "")
+        uploads = _uploads(body.get("attachments"))
+        return self._created(filing_service.submit(inp, actor(), idempotency_key=idempotency_key,
+                                                   attachments=uploads))
+
+    @expose("/", methods=("GET",))
+    @endpoint("read", summary="备案列表（按类型、状态、提交日期、回执号筛选）",
+              query=S.FilingQuerySchema, response=S.FilingListSchema)
+    def get_list(self, query):
+        act = actor()
+        page, size = _page(query)
+        stmt = select(Filing)
+        if act.jurisdiction.scope == "unit":
+            stmt = stmt.where(Filing.unit_id == act.jurisdiction.unit_id)
+        elif not act.jurisdiction.is_city_wide:
+            stmt = stmt.join(Unit, Filing.unit_id == Unit.id).where(
+                act.jurisdiction.unit_clause())
+        if query.get("unit_id") is not None:
+            stmt = stmt.where(Filing.unit_id == query["unit_id"])
+        if query.get("type"):
+            stmt = stmt.where(Filing.filing_type == FilingType[query["type"]])
+        status = query.get("status")
+        if status == "PENDING":
+            stmt = stmt.where(Filing.status.in_(PENDING_STATUSES))
+        elif status:
+            stmt = stmt.where(Filing.status == FilingStatus[status])
+        if query.get("date_from"):
+            stmt = stmt.where(Filing.submitted_at >= datetime.datetime.combine(
+                query["date_from"], datetime.time.min))
+        if query.get("date_to"):
+            stmt = stmt.where(Filing.submitted_at < datetime.datetime.combine(
+                query["date_to"] + datetime.timedelta(days=1), datetime.time.min))
+        if query.get("receipt_number"):
+            stmt = stmt.where(Filing.receipt_number == query["receipt_number"].strip().upper())
+        count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
+        rows = db.session.scalars(stmt.options(selectinload(Filing.unit))
+                                  .order_by(Filing.id.desc())
+                                  .offset((page - 1) * size).limit(size)).all()
+        documents = documents_of(f.id for f in rows)
+        return 200, {"count": count, "page": page, "page_size": size,
+                     "result": [filing_dict(f, documents) for f in rows]}
+
+    @expose("/<int:filing_id>", methods=("GET",))
+    @endpoint("read", summary="读取备案", path_params=("filing_id",), response=S.FilingSchema)
+    def get(self, filing_id: int):
+        return 200, filing_dict(self._filing(actor(), filing_id))
+
+    @expose("/<int:filing_id>/resubmit", methods=("POST",))
+    @endpoint("write", summary="修改并重新提交被退回的备案（只修改提交的字段）",
+              path_params=("filing_id",), body=S.ResubmitRequestSchema,
+              response=S.FilingSchema, status=200)
+    def resubmit(self, filing_id: int, body, idempotency_key=None):
+        act = actor()
+        filing = self._filing(act, filing_id)
+        changes = {}
+        for name, value in body.items():
+            if name == "attachments":
+                continue
+            if name in CODE_MODELS:
+                value = _code(name, value)
+            if name in ("job_title", "note") and value is None:
+                value = ""
+            for target in RESUBMIT_TARGETS[name]:
+                changes[target] = value
+        outcome = filing_service.resubmit(filing.id, act, changes,
+                                          attachments=_uploads(body.get("attachments")))
+        return 200, filing_dict(outcome.filing)
+
+    @expose("/<int:filing_id>/cancel", methods=("POST",))
+    @endpoint("write", summary="撤销备案（须说明原因）", path_params=("filing_id",),
+              body=S.CancelRequestSchema, response=S.FilingSchema, status=200)
+    def cancel(self, filing_id: int, body, idempotency_key=None):
+        act = actor()
+        filing = self._filing(act, filing_id)
+        filing = filing_service.cancel(filing.id, act, body["reason"])
+        return 200, filing_dict(filing)
+
+    @expose("/<int:filing_id>/document", methods=("GET",))
+    @endpoint("read", summary="备案表/回执 PDF（未生成完时返回 202 和进度）",
+              path_params=("filing_id",), produces_pdf=True)
+    def document(self, filing_id: int):
+        from app.models.documents import Document, DocumentStatus
+        from app.services import documents as document_service
+
+        act = actor()
+        filing = self._filing(act, filing_id)
+        if not document_service.is_documentable(filing):
+            raise E.ApiError.one(404, "DOCUMENT_NOT_AVAILABLE",
+                                 "该备案尚未完成备案，暂无备案表或回执。", "Only filed filings have documents.",
+                                 "filing_id")
+        document = document_service.request_document(filing)
+        if document.status == DocumentStatus.READY:
+            pdf = db.session.scalar(select(Document.pdf).where(Document.id == document.id))
+            document_service.record_download(filing, document)
+            db.session.commit()
+            return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
+                             download_name=document_service.download_name(filing), max_age=0)
+        payload = document_service.document_status(filing)
+        payload["document_url"] = f"{base_url()}/api/v1/filing/{filing.id}/document"
+        payload["verification_url"] = document_service.verify_url(document)
+        return 202, payload
+
+
+# ============================================================================================
+
+class BatchApi(BeianApi):
+    """批量备案: many filings in one request, the same rules as the spreadsheet upload; 202 at
+    once, then poll the status with per-row results."""
+
+    resource_name = "batch"
+    openapi_spec_tag = "Batch 批量备案"
+
+    @expose("/", methods=("POST",))
+    @endpoint("write", summary="提交批量备案（异步处理，返回 202 和状态地址）",
+              body=S.BatchRequestSchema, response=S.BatchAcceptedSchema, status=202)
+    def post(self, body, idempotency_key=None):
+        from app.services import bulk
+
+        act = actor()
+        unit_id = _unit_id_for(act, body.get("unit_id"))
+        batch = bulk.submit_rows(actor=act, unit_id=unit_id,
+                                 filing_type=FilingType[body["filing_type"]],
+                                 rows=body["rows"], mode=body["mode"], source="api",
+                                 idempotency_key=idempotency_key)
+        return 202, {"id": batch.id, "status": _status_name(batch.status),
+                     "status_url": f"{base_url()}/api/v1/batch/{batch.id}"}
+
+    @expose("/<int:batch_id>", methods=("GET",))
+    @endpoint("read", summary="批量备案进度和逐行结果", path_params=("batch_id",),
+              response=S.BatchStatusSchema)
+    def get(self, batch_id: int):
+        from app.services import bulk
+
+        if batch_id > S.MAX_ID:
+            raise E.not_found("批次", "BATCH_NOT_FOUND", "batch_id")
+        try:
+            status = bulk.batch_status(batch_id, actor())
+        except DomainError as exc:
+            raise E.ApiError.one(404, "BATCH_NOT_FOUND", exc.message or "未找到该批次。",
+                                 exc.message_en or "Batch not found.", "batch_id") from exc
+        status = dict(status)
+        status["status"] = _status_name(status.get("status"))
+        status["filing_type"] = _status_name(status.get("filing_type"))
+        status["status_url"] = f"{base_url()}/api/v1/batch/{batch_id}"
+        return 200, status
+
+
+def _status_name(value) -> str:
+    return getattr(value, "name", None) or str(value or "")
+
+
+# ============================================================================================
+
+class CodeListApi(BeianApi):
+    """代码表: the codes the filing fields take."""
+
+    resource_name = "codes"
+    openapi_spec_tag = "Codes 代码表"
+
+    def _list(self, model):
+        rows = db.session.execute(select(model.code, model.name).where(model.active.is_(True))
+                                  .order_by(model.sort, model.code)).all()
+        return 200, {"result": [{"code": c, "name": n} for c, n in rows]}
+
+    @expose("/education", methods=("GET",))
+    @endpoint("read", summary="文化程度代码", response=S.CodeListSchema)
+    def education(self):
+        return self._list(EducationLevel)
+
+    @expose("/employment_form", methods=("GET",))
+    @endpoint("read", summary="用工形式代码", response=S.CodeListSchema)
+    def employment_form(self):
+        return self._list(EmploymentForm)
+
+    @expose("/contract_type", methods=("GET",))
+    @endpoint("read", summary="劳动合同期限类型代码", response=S.CodeListSchema)
+    def contract_type(self):
+        return self._list(ContractType)
+
+    @expose("/termination_reason", methods=("GET",))
+    @endpoint("read", summary="解除（终止）原因代码", response=S.CodeListSchema)
+    def termination_reason(self):
+        return self._list(TerminationReason)
+
+
+API_CLASSES = (UnitApi, PersonApi, EmploymentApi, FilingApi, BatchApi, CodeListApi)

@@ -40,6 +40,7 @@ from app.services import filings as filing_service
 from app.services.audit import record
 from app.services.filings import (
     PENDING_STATUSES,
+    RESUBMIT_TARGETS,
     Actor,
     HireInput,
     RenewalInput,
@@ -215,17 +216,6 @@ class EmploymentApi(BeianApi):
 
 
 # ============================================================================================
-
-RESUBMIT_TARGETS = {
-    "start_date": ("start_date",), "end_date": ("end_date",),
-    "transfer_date": ("start_date", "end_date", "contract_start"),
-    "contract_type": ("contract_type_code",), "contract_start": ("contract_start",),
-    "contract_end": ("contract_end",), "employment_form": ("employment_form_code",),
-    "hours_per_day": ("hours_per_day",), "hours_per_week": ("hours_per_week",),
-    "probation_months": ("probation_months",), "job_title": ("job_title",),
-    "termination_reason": ("termination_reason_code",), "note": ("note",),
-}
-
 
 class FilingApi(BeianApi):
     """备案: the four filings, read, list with filters, resubmit a returned one, cancel, and the

@@ -809,6 +809,19 @@ RESUBMIT_FIELDS = ("start_date", "end_date", "contract_type_code", "contract_sta
                    "contract_end", "employment_form_code", "hours_per_day", "hours_per_week",
                    "probation_months", "job_title", "termination_reason_code", "note")
 
+# A resubmission form field → the Filing attributes it sets (only RESUBMIT_FIELDS may change;
+# the portal form and the API both use it).
+# A transfer's date is its start and end date and the start of the new contract.
+RESUBMIT_TARGETS = {
+    "start_date": ("start_date",), "end_date": ("end_date",),
+    "transfer_date": ("start_date", "end_date", "contract_start"),
+    "contract_type": ("contract_type_code",), "contract_start": ("contract_start",),
+    "contract_end": ("contract_end",), "employment_form": ("employment_form_code",),
+    "hours_per_day": ("hours_per_day",), "hours_per_week": ("hours_per_week",),
+    "probation_months": ("probation_months",), "job_title": ("job_title",),
+    "termination_reason": ("termination_reason_code",), "note": ("note",),
+}
+
 
 def resubmit(filing_id, actor: Actor, changes: dict, *, attachments=(),
              expected_row_version=None) -> Outcome:

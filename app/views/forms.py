@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import uuid
 
+from flask import flash
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 from wtforms import (
@@ -299,6 +300,18 @@ class UnitRegistrationForm(FlaskForm):
 def error_text(exc: DomainError) -> str:
     """The message a user sees: plain Chinese, then the stable code (support keys on it)."""
     return f"{exc.message}（{exc.code}）"
+
+
+def flash_outcome(action, success: str):
+    """Run a use case; flash its DomainError (in red) or `success` (in green). Returns the
+    action's result, or None when it was refused."""
+    try:
+        result = action()
+    except DomainError as exc:
+        flash(error_text(exc), "danger")
+        return None
+    flash(success, "success")
+    return result
 
 
 def add_error(form, field, text: str) -> None:

@@ -16,7 +16,7 @@ from app.jurisdiction import jurisdiction_of
 from app.models.org import Region, RegionLevel
 from app.services import outreach_desk as desk
 from app.services.outreach_access import CITY_DESK, has_role
-from app.views.forms import attach_domain_error, error_text
+from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import (
     AgendaForm,
     DeskAssignForm,
@@ -131,24 +131,16 @@ class IssueDeskView(BaseView):
         if not form.validate_on_submit():
             flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
             return redirect(url_for("IssueDeskView.show", case_id=case.id))
-        try:
-            desk.assign(case.id, to_int(form.owner_id.data), form.due_date.data, g.user)
-        except DomainError as exc:
-            flash(error_text(exc), "danger")
-        else:
-            flash("承办人和答复期限已更新。", "success")
+        flash_outcome(lambda: desk.assign(case.id, to_int(form.owner_id.data),
+                                          form.due_date.data, g.user),
+                      "承办人和答复期限已更新。")
         return redirect(url_for("IssueDeskView.show", case_id=case.id))
 
     @expose("/<int:case_id>/close", methods=["POST"])
     @has_access
     def close(self, case_id: int):
         case = self._case(case_id)
-        try:
-            desk.close(case.id, g.user)
-        except DomainError as exc:
-            flash(error_text(exc), "danger")
-        else:
-            flash("问题已关闭。", "success")
+        flash_outcome(lambda: desk.close(case.id, g.user), "问题已关闭。")
         return redirect(url_for("IssueDeskView.show", case_id=case.id))
 
     @expose("/overview")

@@ -33,7 +33,7 @@ from app.services import documents as document_service
 from app.services import outreach_enterprises as ke
 from app.services.audit import record
 from app.services.outreach_access import KEY_MANAGERS, has_role
-from app.views.forms import attach_domain_error, error_text
+from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import (
     DesignateForm,
     FollowUpForm,
@@ -116,12 +116,7 @@ class KeyEnterpriseView(BaseView):
     def staff(self, key_enterprise_id: int):
         item = self._ke(key_enterprise_id)
         ids = [i for i in (to_int(v) for v in request.form.getlist("staff")) if i]
-        try:
-            ke.assign_staff(item.id, ids, g.user)
-        except DomainError as exc:
-            flash(error_text(exc), "danger")
-        else:
-            flash("服务专员已更新。", "success")
+        flash_outcome(lambda: ke.assign_staff(item.id, ids, g.user), "服务专员已更新。")
         return redirect(url_for("KeyEnterpriseView.show", key_enterprise_id=item.id))
 
     # -- visits ----------------------------------------------------------------------------------
@@ -246,12 +241,7 @@ class KeyEnterpriseView(BaseView):
     @has_access
     def close_case(self, case_id: int):
         case = self._case(case_id)
-        try:
-            ke.close_case(case.id, g.user)
-        except DomainError as exc:
-            flash(error_text(exc), "danger")
-        else:
-            flash("专项服务已办结。", "success")
+        flash_outcome(lambda: ke.close_case(case.id, g.user), "专项服务已办结。")
         return redirect(url_for("KeyEnterpriseView.case", case_id=case.id))
 
     # -- the case's documents as one ZIP (app.services.documents batches) -----------------------

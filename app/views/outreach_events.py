@@ -19,7 +19,7 @@ from app.models.org import Office
 from app.models.outreach import EventSignup, OutreachEvent
 from app.models.units import Unit
 from app.services import outreach_events as events
-from app.views.forms import attach_domain_error, error_text
+from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import EventForm, FeedbackForm, SignupForm, to_int
 
 SIGNUP_CLASSES = {SignupStatus.CONFIRMED: "success", SignupStatus.WAITING: "warning",
@@ -146,12 +146,8 @@ class EventAdminView(BaseView):
     @has_access
     def check_in(self, signup_id: int):
         signup = self._signup_or_404(signup_id)
-        try:
-            events.check_in(signup.id, g.user)
-        except DomainError as exc:
-            flash(error_text(exc), "danger")
-        else:
-            flash(f"{signup.attendee_name} 已签到。", "success")
+        flash_outcome(lambda: events.check_in(signup.id, g.user),
+                      f"{signup.attendee_name} 已签到。")
         return redirect(url_for("EventAdminView.show", event_id=signup.event_id))
 
     @expose("/signups/<int:signup_id>/feedback", methods=["POST"])

@@ -34,6 +34,7 @@ from app.services.audit import record_access
 from app.services.filings import (
     PENDING_STATUSES,
     RESUBMIT_FIELDS,
+    RESUBMIT_TARGETS,
     Actor,
     HireInput,
     RenewalInput,
@@ -66,17 +67,6 @@ STATUS_CLASSES = {
 UNIT_STATUS_CLASSES = {UnitStatus.ACTIVE: "success", UnitStatus.PENDING: "warning",
                        UnitStatus.SUSPENDED: "danger"}
 
-# A resubmission form field → the Filing attributes it sets (only RESUBMIT_FIELDS may change).
-# A transfer's date is its start and end date and the start of the new contract.
-RESUBMIT_TARGETS = {
-    "start_date": ("start_date",), "end_date": ("end_date",),
-    "transfer_date": ("start_date", "end_date", "contract_start"),
-    "contract_type": ("contract_type_code",), "contract_start": ("contract_start",),
-    "contract_end": ("contract_end",), "employment_form": ("employment_form_code",),
-    "hours_per_day": ("hours_per_day",), "hours_per_week": ("hours_per_week",),
-    "probation_months": ("probation_months",), "job_title": ("job_title",),
-    "termination_reason": ("termination_reason_code",), "note": ("note",),
-}
 
 
 def flag_labels(filing: Filing) -> tuple[str, ...]:

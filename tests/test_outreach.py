@@ -234,6 +234,43 @@ def test_capacity_is_enforced_in_one_transaction_per_signup(app):
         assert db.session.get(type(event), event_id).capacity == 3
 
 
+def test_parallel_signups_for_the_last_seats_never_overbook(app):
+    """Four units sign up at the same instant for two seats (threads, each its own session):
+    exactly two get seats, two wait — on SQLite (one writer) and PostgreSQL (row lock)."""
+    import threading
+
+    from app.extensions import appbuilder
+    from app.services import outreach_events as events
+
+    with app.app_context():
+        event_id = events.save_event(events.EventInput(
+            kind="HR_SALON", topic=f"并发测试{token()}", speakers="", venue="会议室",
+            starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=2,
+            signup_deadline=NOW + datetime.timedelta(days=4)),
+            appbuilder.sm.find_user(username="coordinator")).id
+    units = [make_unit(app) for _ in range(4)]
+    barrier, errors = threading.Barrier(len(units)), []
+
+    def sign(unit_id):
+        try:
+            with app.app_context():
+                coordinator = appbuilder.sm.find_user(username="coordinator")
+                barrier.wait()
+                events.sign_up(event_id, unit_id, events.Attendee("并发", f"139{token(8)}"),
+                               coordinator)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=sign, args=(u,)) for u in units]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert errors == []
+    statuses = [s for _, s, _ in signups(app, event_id)]
+    assert sorted(statuses) == ["CONFIRMED", "CONFIRMED", "WAITING", "WAITING"]
+
+
 # -- bad input: sign-ups ------------------------------------------------------------------------
 
 def test_signup_after_the_deadline_is_refused_in_chinese(app, coordinator):

@@ -10,6 +10,7 @@ import zipfile
 
 import pytest
 from sqlalchemy import func, select
+from sqlalchemy import update as sa_update
 
 from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
@@ -339,9 +340,97 @@ def test_a_mass_termination_goes_to_district_approval_as_one_batch(ctx):
     with pytest.raises(DomainError) as street:
         bulk.approve_district(actor("street", bulk=False), batch.id)
     assert street.value.code == "DISTRICT_APPROVAL_ONLY"
-    assert bulk.approve_district(actor("district", bulk=False), batch.id) == 25
+    # The request records the decision and returns at once; nothing is approved yet.
+    requested = bulk.approve_district(actor("district", bulk=False), batch.id)
+    assert requested.approval_state.name == "QUEUED" and requested.approval_total == 25
+    assert requested.approval_requested_by_id == actor("district").user_id
+    assert all(f.status == FilingStatus.PENDING_DISTRICT_APPROVAL for f in filings_of(batch.id))
+    # A second click (or a second approver) while it runs: one wins, the other is told.
+    with pytest.raises(DomainError) as twice:
+        bulk.approve_district(actor("district", bulk=False), batch.id)
+    assert twice.value.code == "BULK_APPROVAL_IN_PROGRESS" and "请勿重复提交" in twice.value.message
+    status = bulk.batch_status(batch.id, actor("district"), rows=False)
+    assert status["done"] is False and status["approval"]["state"] == "QUEUED"
+    # The worker approves them, each through filings.approve.
+    done = bulk.process_approval(batch.id)
+    assert done.approval_state.name == "DONE"
+    assert (done.approval_done, done.approval_failed) == (25, 0)
+    assert (done.filed, done.district_approval) == (25, 0)
     assert all(f.status == FilingStatus.FILED for f in filings_of(batch.id))
     assert all(f.employment.status == EmploymentStatus.ENDED for f in filings_of(batch.id))
+    assert all(f.decided_by_id == actor("district").user_id for f in filings_of(batch.id))
+    status = bulk.batch_status(batch.id, actor("district"), rows=False)
+    assert status["done"] is True and status["approval"]["progress"] == 100
+    with pytest.raises(DomainError) as nothing:
+        bulk.approve_district(actor("district", bulk=False), batch.id)
+    assert nothing.value.code == "BULK_NOTHING_TO_APPROVE"
+
+
+def mass_termination_batch(size=25):
+    unit, rows = hired_unit(size + 5)
+    data = csv_of(TERMINATION, termination_rows(rows[:size]))
+    batch = upload_and_check("district", unit.id, TERMINATION, data, name="closure.csv")
+    batch = file_batch("district", batch.id)
+    assert batch.district_approval == size
+    return batch
+
+
+def test_the_district_approval_runs_in_the_scheduled_job_and_other_districts_may_not(app, ctx):
+    from app.services import bulk
+
+    batch = mass_termination_batch()
+    for who in ("district2", "city"):  # another district; the city is not the unit's district
+        with pytest.raises(DomainError) as refused:
+            bulk.approve_district(actor(who, bulk=False), batch.id)
+        assert refused.value.code in ("BULK_BATCH_NOT_FOUND", "DISTRICT_APPROVAL_ONLY")
+    bulk.approve_district(actor("admin", bulk=False), batch.id)
+    result = bulk.scheduled_jobs(app)[0].func()
+    assert result["approvals"] >= 1
+    assert all(f.status == FilingStatus.FILED for f in filings_of(batch.id))
+
+
+def test_a_batch_approval_resumes_after_a_crash_and_skips_what_was_decided_singly(ctx):
+    from app.extensions import db
+    from app.services import bulk
+    from app.services import filings as fs
+
+    batch = mass_termination_batch()
+    first = filings_of(batch.id)[0]
+    fs.approve(first.id, actor("district", bulk=False))  # decided on its own meanwhile
+    bulk.approve_district(actor("district", bulk=False), batch.id)
+    # A worker claimed it and died: a fresh claim is left alone, a stale one is resumed.
+    from app.models.bulk import ApprovalState, BulkBatch
+
+    db.session.execute(sa_update(BulkBatch).where(BulkBatch.id == batch.id).values(
+        approval_state=ApprovalState.RUNNING, approval_claimed_at=datetime.datetime.now()))
+    db.session.commit()
+    assert bulk.process_approval(batch.id).approval_state == ApprovalState.RUNNING
+    db.session.execute(sa_update(BulkBatch).where(BulkBatch.id == batch.id).values(
+        approval_claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1)))
+    db.session.commit()
+    done = bulk.process_approval(batch.id)
+    assert done.approval_state == ApprovalState.DONE and done.approval_failed == 0
+    assert (done.filed, done.district_approval) == (25, 0)
+
+
+def test_a_batch_return_needs_a_coded_reason_and_returns_every_filing(ctx):
+    from app.services import bulk
+
+    batch = mass_termination_batch()
+    with pytest.raises(DomainError) as no_reason:
+        bulk.return_district(actor("district", bulk=False), batch.id, "", "请补充材料")
+    assert no_reason.value.code == "RETURN_REASON_REQUIRED"
+    requested = bulk.return_district(actor("district", bulk=False), batch.id, "R01",
+                                     "请补充职工代表大会决议")
+    assert requested.approval_action == "return"
+    with pytest.raises(DomainError) as busy:
+        bulk.approve_district(actor("district", bulk=False), batch.id)
+    assert busy.value.code == "BULK_APPROVAL_IN_PROGRESS" and "整批退回" in busy.value.message
+    done = bulk.process_approval(batch.id)
+    assert (done.approval_done, done.district_approval, done.filed) == (25, 0, 0)
+    filings = filings_of(batch.id)
+    assert all(f.status == FilingStatus.RETURNED and f.return_reason_code == "R01"
+               for f in filings)
 
 
 def test_a_few_terminations_below_the_threshold_are_filed_at_once(ctx):
@@ -644,3 +733,55 @@ def test_a_failed_batch_is_tried_again_when_its_file_is_uploaded_again(ctx, monk
     again, created = bulk.upload_file(actor("district"), unit.id, HIRE, "again.xlsx", data)
     assert created and again.id == batch.id and again.status == BatchStatus.QUEUED
     assert bulk.process_batch(batch.id).status == BatchStatus.VALIDATED
+
+
+def _columns(obj, skip=()):
+    from sqlalchemy import inspect as sa_inspect
+
+    return {c.key: getattr(obj, c.key) for c in sa_inspect(obj).mapper.column_attrs
+            if c.key not in skip}
+
+
+def test_bulk_writes_exactly_the_rows_a_single_submission_writes(ctx):
+    """The bulk writer batches the INSERTs (ids and database timestamps given up front on
+    SQLite): the rows must be those filings.submit writes for the same input."""
+    from app.extensions import db
+    from app.models.audit import AuditLog
+    from app.models.filings import Employment, Filing, Notice
+    from app.services import filings as fs
+
+    unit = new_unit()
+    single_id, bulk_id = fresh_ids(2)
+    outcome = fs.submit(fs.HireInput(
+        unit_id=unit.id, citizen_id=single_id, name="逐条甲", start_date=TODAY, phone="13912345678",
+        education_code="21", employment_form_code="FT", contract_type_code="FIXED",
+        contract_end=FAR, job_title="操作工"), actor("district"))
+    batch = upload_and_check("district", unit.id, HIRE, xlsx_of(HIRE, [
+        hire_row(bulk_id, "批量乙")]))
+    batch = file_batch("district", batch.id)
+    assert batch.filed == 1, row_errors(batch.id)
+    single = db.session.get(Filing, outcome.filing.id)
+    made = filings_of(batch.id)[0]
+    varying = {"id", "receipt_number", "person_id", "person_name", "person_citizen_id",
+               "employment_id", "created_at", "submitted_at", "filed_at", "idempotency_key"}
+    assert _columns(made, varying) == _columns(single, varying)
+    assert made.receipt_number[:-6] == single.receipt_number[:-6]
+    assert made.created_at is not None and made.filed_at is not None
+    person_varying = {"id", "name", "citizen_id", "birth_date", "sex", "created_at"}
+    assert _columns(made.person, person_varying) == _columns(single.person, person_varying)
+    assert made.person.created_at is not None
+    emp_varying = {"id", "person_id", "created_at"}
+    assert (_columns(db.session.get(Employment, made.employment_id), emp_varying)
+            == _columns(db.session.get(Employment, single.employment_id), emp_varying))
+    notice_varying = {"id", "person_id", "filing_id", "body", "created_at", "recipient"}
+    notices = [db.session.scalars(select(Notice).where(Notice.filing_id == f.id)).all()
+               for f in (made, single)]
+    assert [_columns(n, notice_varying) for n in notices[0]] == [
+        _columns(n, notice_varying) for n in notices[1]]
+    audits = [db.session.scalars(select(AuditLog).where(
+        AuditLog.object_type == "filing", AuditLog.object_id == str(f.id))).all()
+        for f in (made, single)]
+    # (the single submission here runs outside a request: its audit names "system")
+    assert [(a.action, sorted(a.after)) for a in audits[0]] == [
+        (a.action, sorted(a.after)) for a in audits[1]]
+    assert all(a.at is not None and a.username == "district" for a in audits[0])

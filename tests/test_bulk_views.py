@@ -177,6 +177,9 @@ def test_access_matrix_of_every_bulk_endpoint(app, client_for, batches, role):
                   expected(role, allowed, which, 302))
         check("POST", f"/counter/bulk/batch/{bid}/approve",
               expected(role, {"district"}, which, 302))
+        check("POST", f"/counter/bulk/batch/{bid}/return",
+              expected(role, {"district"}, which, 302),
+              data={"reason_code": "R01", "message": "请补充材料"})
     wrong = {k: v for k, v in seen.items() if v[0] != v[1]}
     assert not wrong, wrong
 

@@ -43,6 +43,12 @@ class BatchStatus(enum.StrEnum):  # 批次状态
     FAILED = "处理出错"          # an unexpected failure; nothing of it was filed
 
 
+class ApprovalState(enum.StrEnum):  # 整批属地审批的办理状态
+    QUEUED = "排队办理"          # a district officer decided; the worker has not started
+    RUNNING = "正在办理"
+    DONE = "办理完成"
+
+
 class RowStatus(enum.StrEnum):
     PENDING = "待校验"
     VALID = "正确"
@@ -62,6 +68,7 @@ class BulkBatch(Model):  # 批量导入批次
         UniqueConstraint("unit_id", "filing_type", "content_hash", name="uq_bulk_batch_file"),
         Index("ix_bulk_batch_unit_created", "unit_id", "created_at"),
         Index("ix_bulk_batch_status", "status"),
+        Index("ix_bulk_batch_approval_state", "approval_state"),
     )
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     unit_id: Mapped[int] = mapped_column(ForeignKey("unit.id"), nullable=False)
@@ -110,6 +117,29 @@ class BulkBatch(Model):  # 批量导入批次
     # A staff upload tied to a special service case (1+3 services: plant closure …).
     service_case_id: Mapped[int | None] = mapped_column(ForeignKey("service_case.id"),
                                                         nullable=True)
+
+    # The district office's decision on the batch's filings waiting for 属地审批 (approve all,
+    # or return all with a coded reason): recorded by the request, carried out by the worker
+    # filing by filing (each through filings.approve / return_filing), with its progress.
+    approval_state: Mapped[ApprovalState | None] = mapped_column(
+        _enum(ApprovalState, "bulk_approval_state"), nullable=True)
+    approval_action: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    approval_reason_code: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    approval_message: Mapped[str | None] = mapped_column(Text, nullable=True)
+    approval_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"),
+                                                                 nullable=True)
+    approval_requested_at: Mapped[datetime.datetime | None] = mapped_column(DateTime,
+                                                                            nullable=True)
+    approval_claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime,
+                                                                          nullable=True)
+    approval_finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime,
+                                                                           nullable=True)
+    approval_total: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                server_default="0")
+    approval_done: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                               server_default="0")
+    approval_failed: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                                 server_default="0")
 
     def __str__(self) -> str:
         return f"批量{self.filing_type.value}备案 #{self.id}"

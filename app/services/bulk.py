@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context
-from sqlalchemy import bindparam, func, select, update
+from sqlalchemy import and_, bindparam, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from app.domain.bulk import (
@@ -35,7 +35,7 @@ from app.domain.bulk_files import FileLimits, read_table, sniff
 from app.domain.errors import DomainError
 from app.domain.filing_rules import FilingStatus, FilingType
 from app.extensions import db
-from app.models.bulk import BatchStatus, BulkBatch, BulkRow, RowStatus
+from app.models.bulk import ApprovalState, BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Channel, Filing
 from app.models.units import Unit
 from app.services import bulk_engine as engine
@@ -53,8 +53,9 @@ ROW_INSERT_CHUNK = 1000
 PROGRESS_EVERY = 200
 
 __all__ = [
-    "approve_district", "batch_for", "batch_status", "batches_for", "error_report", "process_batch",
-    "process_queued", "request_filing", "submit_rows", "template_file", "upload_file",
+    "approval_progress", "approve_district", "batch_for", "batch_status", "batches_for",
+    "error_report", "process_approval", "process_batch", "process_queued", "request_filing",
+    "return_district", "submit_rows", "template_file", "upload_file",
 ]
 
 
@@ -311,6 +312,8 @@ def batches_for(actor: fs.Actor, unit_id: int | None = None, limit: int = 50) ->
 
 def progress(batch: BulkBatch) -> int:
     """0..100: validation is the first half of a batch that files at once, else all of it."""
+    if approval_active(batch):
+        return approval_progress(batch)
     total = max(batch.total, 1)
     status = batch.status
     if status in (BatchStatus.FILED, BatchStatus.REJECTED, BatchStatus.FAILED):
@@ -352,8 +355,17 @@ def batch_status(batch_id: int, actor, *, rows: bool = True, row_limit: int | No
         "errors_by_code": batch.errors_by_code or {}, "notes": batch.notes or [],
         "file_error": ({"code": batch.file_error_code, "message_zh": batch.file_error_message}
                        if batch.file_error_code else None),
-        "done": batch.status not in ACTIVE_STATUSES,
+        "approval": ({"state": batch.approval_state.name,
+                      "state_label": batch.approval_state.value,
+                      "action": batch.approval_action, "total": batch.approval_total,
+                      "done": batch.approval_done, "failed": batch.approval_failed,
+                      "progress": approval_progress(batch)}
+                     if batch.approval_state else None),
+        "done": batch.status not in ACTIVE_STATUSES and not approval_active(batch),
     }
+    if approval_active(batch):
+        payload["status_label"] = ("整批退回" if batch.approval_action == RETURN
+                                   else "属地审批整批通过") + batch.approval_state.value
     if rows:
         stmt = (select(BulkRow.row_number, BulkRow.status, BulkRow.errors, BulkRow.filing_id,
                        Filing.receipt_number, BulkRow.flags)
@@ -416,11 +428,46 @@ def request_filing(actor: fs.Actor, batch_id, mode: str) -> BulkBatch:
     return batch
 
 
-def approve_district(actor: fs.Actor, batch_id) -> int:
-    """属地审批 of a mass-termination batch at once: every filing of the batch waiting for the
-    district's approval is approved (each through filings.approve, its checks run again).
-    Only staff who may decide them (the unit's own district office) may; returns how many."""
+APPROVE, RETURN = "approve", "return"
+APPROVAL_CHUNK = 100  # filings decided between two progress updates
+
+
+def _approval_busy(batch: BulkBatch) -> DomainError:
+    who = _user(batch.approval_requested_by_id)
+    name = getattr(who, "username", None) or "其他经办人"
+    when = (f"于 {batch.approval_requested_at:%Y-%m-%d %H:%M:%S} "
+            if batch.approval_requested_at else "")
+    what = "整批退回" if batch.approval_action == RETURN else "整批通过"
+    return _error("BULK_APPROVAL_IN_PROGRESS",
+                  f"本批次已由 {name} {when}提交“{what}”，正在后台办理，请勿重复提交。"
+                  "请留在本页查看进度。",
+                  "This batch's district decision was already submitted and is being carried "
+                  "out.")
+
+
+def approve_district(actor: fs.Actor, batch_id) -> BulkBatch:
+    """属地审批 of a mass-termination batch at once: approve every filing of the batch waiting
+    for the district's approval. The request only records the decision (who, when) and queues
+    it; the worker approves the filings one by one through filings.approve (its checks run
+    again). Only staff who may decide them (the unit's own district office, or an admin)."""
+    return _request_decision(actor, batch_id, APPROVE)
+
+
+def return_district(actor: fs.Actor, batch_id, reason_code: str, message: str) -> BulkBatch:
+    """整批退回: return every filing of the batch waiting for district approval to the unit,
+    with one coded reason and message (each through filings.return_filing, by the worker)."""
+    return _request_decision(actor, batch_id, RETURN, reason_code, message)
+
+
+def _request_decision(actor: fs.Actor, batch_id, action: str, reason_code: str | None = None,
+                      message: str | None = None) -> BulkBatch:
+    from app.domain.filing_rules import check_return_reason
+
     batch = batch_for(actor, batch_id)
+    if action == RETURN:
+        reason_code, message = check_return_reason(reason_code, message)
+    if batch.approval_state in (ApprovalState.QUEUED, ApprovalState.RUNNING):
+        raise _approval_busy(batch)
     ids = filing_ids(batch, (FilingStatus.PENDING_DISTRICT_APPROVAL,))
     if not ids:
         raise _error("BULK_NOTHING_TO_APPROVE", "本批次没有等待属地审批的备案。",
@@ -429,17 +476,140 @@ def approve_district(actor: fs.Actor, batch_id) -> int:
         raise _error("DISTRICT_APPROVAL_ONLY",
                      f"批量退工达到属地报批标准，须由单位所在地{batch.unit.district.name}的经办机构审批。",
                      "Mass terminations are approved by the unit's own district office.")
-    done = 0
-    for filing_id in ids:
-        fs.approve(filing_id, actor)
-        done += 1
     begin_write()
-    db.session.execute(update(BulkBatch).where(BulkBatch.id == batch.id).values(
-        district_approval=BulkBatch.district_approval - done, filed=BulkBatch.filed + done)
+    # One decision at a time: the UPDATE succeeds for the first click / approver only.
+    result = db.session.execute(
+        update(BulkBatch).where(BulkBatch.id == batch.id, or_(
+            BulkBatch.approval_state.is_(None), BulkBatch.approval_state == ApprovalState.DONE))
+        .values(approval_state=ApprovalState.QUEUED, approval_action=action,
+                approval_reason_code=reason_code, approval_message=message,
+                approval_requested_by_id=actor.user_id, approval_requested_at=now(),
+                approval_claimed_at=None, approval_finished_at=None, approval_total=len(ids),
+                approval_done=0, approval_failed=0)
         .execution_options(synchronize_session=False))
-    record("bulk_batch", batch.id, "approve_district", after={"approved": done})
+    if result.rowcount != 1:
+        db.session.rollback()
+        db.session.refresh(batch)
+        raise _approval_busy(batch)
+    record("bulk_batch", batch.id, f"{action}_district_requested",
+           after={"filings": len(ids), "reason": reason_code, "message": message})
     db.session.commit()
+    db.session.refresh(batch)
+    return batch
+
+
+def approval_active(batch: BulkBatch) -> bool:
+    return batch.approval_state in (ApprovalState.QUEUED, ApprovalState.RUNNING)
+
+
+def approval_progress(batch: BulkBatch) -> int | None:
+    """0..100 of the district decision being carried out, None when there is none."""
+    if batch.approval_state is None:
+        return None
+    if batch.approval_state == ApprovalState.DONE or not batch.approval_total:
+        return 100
+    return min(99, int(100 * batch.approval_done / batch.approval_total))
+
+
+def process_approvals(limit: int = 5) -> int:
+    """The worker's part: carry out queued district decisions (a stale claim is resumed)."""
+    done = 0
+    cutoff = now() - STALE_CLAIM
+    while done < limit:
+        db.session.commit()
+        batch_id = db.session.scalar(
+            select(BulkBatch.id).where(or_(
+                BulkBatch.approval_state == ApprovalState.QUEUED,
+                and_(BulkBatch.approval_state == ApprovalState.RUNNING,
+                     BulkBatch.approval_claimed_at < cutoff)))
+            .order_by(BulkBatch.id).limit(1))
+        db.session.commit()
+        if batch_id is None:
+            break
+        process_approval(batch_id)
+        done += 1
     return done
+
+
+def _claim_approval(batch_id: int) -> bool:
+    begin_write()
+    result = db.session.execute(
+        update(BulkBatch).where(BulkBatch.id == batch_id, or_(
+            BulkBatch.approval_state == ApprovalState.QUEUED,
+            and_(BulkBatch.approval_state == ApprovalState.RUNNING,
+                 BulkBatch.approval_claimed_at < now() - STALE_CLAIM)))
+        .values(approval_state=ApprovalState.RUNNING, approval_claimed_at=now())
+        .execution_options(synchronize_session=False))
+    db.session.commit()
+    return result.rowcount == 1
+
+
+def _recount(batch: BulkBatch) -> dict:
+    """The batch's filed / pending counters from its filings as they stand."""
+    counts = dict(db.session.execute(
+        select(Filing.status, func.count()).join(BulkRow, BulkRow.filing_id == Filing.id)
+        .where(BulkRow.batch_id == batch.id).group_by(Filing.status)).all())
+    db.session.commit()
+    return {"filed": counts.get(FilingStatus.FILED, 0),
+            "pending_review": counts.get(FilingStatus.PENDING_REVIEW, 0),
+            "district_approval": counts.get(FilingStatus.PENDING_DISTRICT_APPROVAL, 0)}
+
+
+def process_approval(batch_id: int) -> BulkBatch:
+    """Carry out a batch's district decision: each pending filing through filings.approve
+    (or return_filing), one transaction each — every single decision is valid on its own, so
+    a crash leaves the batch RUNNING with its progress, and the next run (after the stale
+    claim time) resumes with the filings still pending. A filing whose checks no longer pass
+    stays pending, counted as failed, for a single decision."""
+    batch_id = int(batch_id)
+    db.session.commit()
+    if not _claim_approval(batch_id):
+        return db.session.get(BulkBatch, batch_id)
+    batch = db.session.get(BulkBatch, batch_id)
+    db.session.refresh(batch)
+    user = _user(batch.approval_requested_by_id)
+    action = batch.approval_action
+    code, message = batch.approval_reason_code, batch.approval_message
+    actor = fs.Actor.of(user)
+    ids = filing_ids(batch, (FilingStatus.PENDING_DISTRICT_APPROVAL,))
+    # A resumed run starts its counts again from what is still pending.
+    _set(batch_id, approval_done=max(batch.approval_total - len(ids), 0), approval_failed=0)
+    failures: dict[str, int] = {}
+    with _acting_as(user, ""):
+        for start in range(0, len(ids), APPROVAL_CHUNK):
+            ok = failed = 0
+            for filing_id in ids[start:start + APPROVAL_CHUNK]:
+                try:
+                    if action == RETURN:
+                        fs.return_filing(filing_id, actor, code, message)
+                    else:
+                        fs.approve(filing_id, actor)
+                    ok += 1
+                except Exception as exc:  # noqa: BLE001 - one filing never stops the batch
+                    db.session.rollback()
+                    if not isinstance(exc, DomainError):
+                        log.exception("bulk batch %s: filing %s not decided", batch_id,
+                                      filing_id)
+                    if db.session.scalar(select(Filing.status).where(Filing.id == filing_id)) \
+                            != FilingStatus.PENDING_DISTRICT_APPROVAL:
+                        ok += 1  # decided singly meanwhile: nothing left to do here
+                        continue
+                    failed += 1
+                    error_code = getattr(exc, "code", "BULK_FAILED")
+                    failures[error_code] = failures.get(error_code, 0) + 1
+            _set(batch_id, approval_done=BulkBatch.approval_done + ok + failed,
+                 approval_failed=BulkBatch.approval_failed + failed,
+                 approval_claimed_at=now(), **_recount(batch))
+    begin_write()
+    batch = db.session.get(BulkBatch, batch_id)
+    db.session.refresh(batch)
+    batch.approval_state = ApprovalState.DONE
+    batch.approval_finished_at = now()
+    record("bulk_batch", batch_id, f"{action}_district",
+           after={"done": batch.approval_done - batch.approval_failed,
+                  "failed": batch.approval_failed, "errors": failures})
+    db.session.commit()
+    return batch
 
 
 # --------------------------------------------------------------------------------------------
@@ -793,7 +963,8 @@ def process_queued(limit: int = 5) -> dict:
             break
         process_batch(batch_id)
         done += 1
-    return {"processed": done, "requeued": requeued}
+    approvals = process_approvals(limit)
+    return {"processed": done, "requeued": requeued, "approvals": approvals}
 
 
 # --------------------------------------------------------------------------------------------

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.domain.bulk import COLUMNS, MODE_ALL_OR_NOTHING, MODE_VALID_ONLY
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filing_rules import RETURN_REASONS, FilingStatus, FilingType
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
 from app.jurisdiction import jurisdiction_of
@@ -117,7 +117,9 @@ class BulkPages:
             headers=headers, invalid_rows=shown, rows_shown=ROWS_SHOWN, mode_all=MODE_ALL_OR_NOTHING,
             mode_valid=MODE_VALID_ONLY, is_counter=self.is_counter,
             may_approve=self.is_counter and batch.district_approval > 0
+            and not bulk_service.approval_active(batch)
             and self.appbuilder.sm.has_access("can_approve", self.class_permission_name),
+            return_reasons=RETURN_REASONS,
             status_url=url_for(f"{self.endpoint}.status", batch_id=batch.id))
 
     def status_json(self, batch_id: int):
@@ -241,7 +243,7 @@ class BulkCounterView(BulkPages, BaseView):
     route_base = "/counter/bulk"
     default_view = "index"
     is_counter = True
-    method_permission_name = {**_PERMS, "approve": "approve"}
+    method_permission_name = {**_PERMS, "approve": "approve", "return_batch": "approve"}
 
     def unit_from_form(self) -> Unit | None:
         code = (request.form.get("credit_code") or "").strip().upper()
@@ -325,11 +327,28 @@ class BulkCounterView(BulkPages, BaseView):
         """属地审批: approve every filing of the batch waiting for district approval."""
         batch = self.batch_or_404(batch_id)
         try:
-            done = bulk_service.approve_district(self.actor(), batch.id)
+            batch = bulk_service.approve_district(self.actor(), batch.id)
         except DomainError as exc:
             _flash_error(exc)
         else:
-            flash(f"已审批通过本批次 {done} 条待属地审批的退工备案。", "success")
+            flash(f"已提交属地审批“整批通过”（{batch.approval_total} 条退工备案），正在后台逐条办理。"
+                  "本页会显示进度，完成后显示结果。", "success")
+        return redirect(url_for(f"{self.endpoint}.batch", batch_id=batch.id))
+
+    @expose("/batch/<int:batch_id>/return", methods=["POST"])
+    @has_access
+    def return_batch(self, batch_id: int):
+        """属地审批: return every filing of the batch waiting for district approval."""
+        batch = self.batch_or_404(batch_id)
+        try:
+            batch = bulk_service.return_district(
+                self.actor(), batch.id, request.form.get("reason_code", ""),
+                request.form.get("message", ""))
+        except DomainError as exc:
+            _flash_error(exc)
+        else:
+            flash(f"已提交“整批退回”（{batch.approval_total} 条退工备案），正在后台逐条办理。"
+                  "完成后单位会收到退回通知。", "success")
         return redirect(url_for(f"{self.endpoint}.batch", batch_id=batch.id))
 
 

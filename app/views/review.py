@@ -20,7 +20,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from markupsafe import Markup
 from sqlalchemy import false, func, select, true
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 
 from app.domain.errors import DomainError
@@ -460,6 +460,41 @@ def _pending(status: FilingStatus, clause) -> dict:
     return _page(select(Filing).where(*where), select(func.count(Filing.id)).where(*where))
 
 
+BATCHES_SHOWN = 200
+
+
+def _pending_by_batch(status: FilingStatus, clause) -> dict:
+    """The queue with the filings of a bulk batch (a plant closure's 2,000 terminations) as one
+    row per batch, and the other filings one by one (paged). "count" stays the number of
+    filings waiting."""
+    from app.extensions import appbuilder
+    from app.models.bulk import BulkBatch, BulkRow
+
+    user = appbuilder.sm.user_model
+    in_batch = select(BulkRow.filing_id).where(BulkRow.filing_id.is_not(None))
+    batches = [
+        {"batch": batch, "count": count, "first": first, "by": username,
+         "age": age_in_days(first)}
+        for batch, count, first, username in db.session.execute(
+            select(BulkBatch, func.count(Filing.id), func.min(Filing.submitted_at),
+                   user.username)
+            .join(BulkRow, BulkRow.batch_id == BulkBatch.id)
+            .join(Filing, Filing.id == BulkRow.filing_id)
+            .outerjoin(user, user.id == BulkBatch.created_by_id)
+            .where(Filing.status == status, clause)
+            .group_by(BulkBatch.id, user.username)
+            .order_by(func.min(Filing.submitted_at), BulkBatch.id)
+            .options(selectinload(BulkBatch.unit)).limit(BATCHES_SHOWN))]
+    where = (Filing.status == status, clause, Filing.id.not_in(in_batch))
+    queue = _page(select(Filing).where(*where), select(func.count(Filing.id)).where(*where))
+    queue["singles"] = queue["count"]
+    queue["batches"] = batches
+    queue["in_batches"] = db.session.scalar(select(func.count(Filing.id)).where(
+        Filing.status == status, clause, Filing.id.in_(in_batch))) or 0
+    queue["count"] += queue["in_batches"]
+    return queue
+
+
 class ReviewQueueView(BaseView):  # 待审核 / 属地审批
     route_base = "/review"
     default_view = "index"
@@ -489,7 +524,7 @@ class ReviewQueueView(BaseView):  # 待审核 / 属地审批
         elif actor.jurisdiction.is_city_wide:
             mode, clause = "read_only", true()
         if mode != "explain":
-            queue = _pending(FilingStatus.PENDING_DISTRICT_APPROVAL, clause)
+            queue = _pending_by_batch(FilingStatus.PENDING_DISTRICT_APPROVAL, clause)
         return self.render_template("review/queue.html", title="属地审批（批量退工）",
                                     queue=queue, endpoint=".district", mode=mode,
                                     district=office.region.name if mode == "decide" and office

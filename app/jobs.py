@@ -146,6 +146,12 @@ def register_commands(beian_group) -> None:
                             format="%(asctime)s %(levelname)s %(name)s: %(message)s")
         # APScheduler logs every run (every few seconds); our jobs log what they did.
         logging.getLogger("apscheduler.executors").setLevel(logging.WARNING)
+        # A long run (a render backlog) makes APScheduler skip the next firings of that job:
+        # expected with max_instances=1, not worth a warning every few seconds.
+        scheduler_log = logging.getLogger("apscheduler.scheduler")
+        scheduler_log.setLevel(logging.WARNING)
+        scheduler_log.addFilter(
+            lambda record: "maximum number of running instances" not in record.getMessage())
         app = current_app._get_current_object()
         click.echo("scheduler: jobs " + ", ".join(
             f"{j.name} every {j.every_seconds}s" for j in jobs(app)))

@@ -169,32 +169,7 @@ class BulkPages:
         data, name, mimetype = bulk_service.template_file(kind, fmt)
         return _download(data, name, mimetype)
 
-
-def _download(data: bytes, name: str, mimetype: str):
-    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
-                         download_name=name)
-    ascii_name = "bulk." + name.rsplit(".", 1)[-1]
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
-    return response
-
-
-_PERMS = {"index": "read", "template": "read", "batch": "read", "status": "read",
-          "report": "read", "upload": "write", "file": "write", "documents": "write"}
-
-
-class BulkPortalView(BulkPages, BaseView):
-    """单位网上办事 · 批量导入: the employer's own unit."""
-
-    route_base = "/portal/bulk"
-    default_view = "index"
-    method_permission_name = dict(_PERMS)
-
-    def own_unit(self) -> Unit:
-        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
-        if unit is None:
-            abort(404)
-        return unit
+    # -- the routes both views expose (FAB collects exposed methods from the MRO) --
 
     @expose("/")
     @has_access
@@ -235,6 +210,33 @@ class BulkPortalView(BulkPages, BaseView):
     @has_access
     def documents(self, batch_id: int):
         return self.documents_action(batch_id)
+
+
+def _download(data: bytes, name: str, mimetype: str):
+    response = send_file(io.BytesIO(data), mimetype=mimetype, as_attachment=True,
+                         download_name=name)
+    ascii_name = "bulk." + name.rsplit(".", 1)[-1]
+    response.headers["Content-Disposition"] = (
+        f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(name)}")
+    return response
+
+
+_PERMS = {"index": "read", "template": "read", "batch": "read", "status": "read",
+          "report": "read", "upload": "write", "file": "write", "documents": "write"}
+
+
+class BulkPortalView(BulkPages, BaseView):
+    """单位网上办事 · 批量导入: the employer's own unit."""
+
+    route_base = "/portal/bulk"
+    default_view = "index"
+    method_permission_name = dict(_PERMS)
+
+    def own_unit(self) -> Unit:
+        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
+        if unit is None:
+            abort(404)
+        return unit
 
 
 class BulkCounterView(BulkPages, BaseView):
@@ -280,46 +282,6 @@ class BulkCounterView(BulkPages, BaseView):
                               "所选专项服务不属于该单位，或不在您的办理范围内。请重新选择，或不关联专项服务。",
                               "The service case is not this unit's.", "service_case_id")
         return case.id
-
-    @expose("/")
-    @has_access
-    def index(self):
-        return self.index_page()
-
-    @expose("/template/<kind>.<fmt>")
-    @has_access
-    def template(self, kind: str, fmt: str):
-        return self.template_file(kind, fmt)
-
-    @expose("/upload", methods=["POST"])
-    @has_access
-    def upload(self):
-        return self.upload_action()
-
-    @expose("/batch/<int:batch_id>")
-    @has_access
-    def batch(self, batch_id: int):
-        return self.batch_page(batch_id)
-
-    @expose("/batch/<int:batch_id>/status")
-    @has_access
-    def status(self, batch_id: int):
-        return self.status_json(batch_id)
-
-    @expose("/batch/<int:batch_id>/report.<fmt>")
-    @has_access
-    def report(self, batch_id: int, fmt: str):
-        return self.report_file(batch_id, fmt)
-
-    @expose("/batch/<int:batch_id>/file", methods=["POST"])
-    @has_access
-    def file(self, batch_id: int):
-        return self.file_action(batch_id)
-
-    @expose("/batch/<int:batch_id>/documents", methods=["POST"])
-    @has_access
-    def documents(self, batch_id: int):
-        return self.documents_action(batch_id)
 
     @expose("/batch/<int:batch_id>/approve", methods=["POST"])
     @has_access

@@ -15,6 +15,7 @@ import hashlib
 import logging
 import os
 import time
+from collections.abc import Iterator
 from contextlib import contextmanager
 
 from flask import current_app, g, has_request_context
@@ -780,12 +781,15 @@ def _read_file_rows(batch: BulkBatch) -> list[str] | None:
     return notes
 
 
-def _stored_rows(batch_id: int, statuses=None) -> list[tuple[int, int, dict]]:
+def _stored_rows(batch_id: int, statuses=None) -> Iterator[tuple[int, int, dict]]:
+    """The batch's stored rows, streamed (the caller parses them as they come: the decoded cells
+    of a 20,000-row file are never all in memory at once)."""
     stmt = (select(BulkRow.id, BulkRow.row_number, BulkRow.cells)
             .where(BulkRow.batch_id == batch_id).order_by(BulkRow.row_number))
     if statuses:
         stmt = stmt.where(BulkRow.status.in_(statuses))
-    return [tuple(r) for r in db.session.execute(stmt)]
+    for row in db.session.execute(stmt.execution_options(yield_per=500)):
+        yield tuple(row)
 
 
 def _save_results(batch_id: int, results: list[engine.RowResult], *, filed: bool) -> None:
@@ -859,8 +863,9 @@ def _file(batch_id: int, user) -> None:
         return
     actor = fs.Actor.of(user, via=Channel.BULK)
     unit = db.session.get(Unit, batch.unit_id)
-    rows = _stored_rows(batch_id, (RowStatus.VALID,))
-    parsed = engine.parse_rows(batch.filing_type, rows, engine.code_lookups())
+    # Parsed straight from the stored cells: the decoded JSON is not kept beside the parsed rows.
+    parsed = engine.parse_rows(batch.filing_type, _stored_rows(batch_id, (RowStatus.VALID,)),
+                               engine.code_lookups())
     mode = batch.mode
     begin_write()
     try:

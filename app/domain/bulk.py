@@ -394,25 +394,28 @@ def duplicate_key(row: ParsedRow) -> str | None:
     return row.values.get("citizen_id")  # type: ignore[return-value]
 
 
+def flag_duplicate(row: ParsedRow, first: dict[str, int]) -> bool:
+    """Flag `row` when an earlier row (recorded in `first`: worker → row number) is for the
+    same worker: the first one stands. Rows can so be checked as they stream by."""
+    key = duplicate_key(row)
+    if not key:
+        return False
+    if key in first:
+        row.errors.append(DomainError(
+            "BULK_DUPLICATE_ROW",
+            f"与第 {first[key]} 行是同一劳动者（身份证号码相同）。一个文件中每位劳动者只能有一行，"
+            "请删除重复的行或核对身份证号码。",
+            f"Same worker as row {first[key]}; one row per worker and file.", "citizen_id"))
+        return True
+    first[key] = row.row_number
+    return False
+
+
 def find_duplicates(rows: Iterable[ParsedRow]) -> int:
     """Flag every later row for the same worker as an earlier one (the first one stands).
     Returns how many rows were flagged."""
     first: dict[str, int] = {}
-    flagged = 0
-    for row in rows:
-        key = duplicate_key(row)
-        if not key:
-            continue
-        if key in first:
-            row.errors.append(DomainError(
-                "BULK_DUPLICATE_ROW",
-                f"与第 {first[key]} 行是同一劳动者（身份证号码相同）。一个文件中每位劳动者只能有一行，"
-                "请删除重复的行或核对身份证号码。",
-                f"Same worker as row {first[key]}; one row per worker and file.", "citizen_id"))
-            flagged += 1
-        else:
-            first[key] = row.row_number
-    return flagged
+    return sum(1 for row in rows if flag_duplicate(row, first))
 
 
 def row_error_text(errors: Iterable[Mapping[str, object]]) -> str:

@@ -781,15 +781,30 @@ def _read_file_rows(batch: BulkBatch) -> list[str] | None:
     return notes
 
 
-def _stored_rows(batch_id: int, statuses=None) -> Iterator[tuple[int, int, dict]]:
-    """The batch's stored rows, streamed (the caller parses them as they come: the decoded cells
-    of a 20,000-row file are never all in memory at once)."""
-    stmt = (select(BulkRow.id, BulkRow.row_number, BulkRow.cells)
-            .where(BulkRow.batch_id == batch_id).order_by(BulkRow.row_number))
-    if statuses:
-        stmt = stmt.where(BulkRow.status.in_(statuses))
-    for row in db.session.execute(stmt.execution_options(yield_per=500)):
-        yield tuple(row)
+def _stored_rows(batch_id: int, statuses=None,
+                 chunk: int = 500) -> Iterator[tuple[int, int, dict]]:
+    """The batch's stored rows in file order, read a chunk at a time (keyset on the id, so no
+    cursor stays open while the rows are checked and filed): the decoded cells of a 20,000-row
+    file are never all in memory at once."""
+    last = 0
+    while True:
+        stmt = (select(BulkRow.id, BulkRow.row_number, BulkRow.cells)
+                .where(BulkRow.batch_id == batch_id, BulkRow.id > last)
+                .order_by(BulkRow.id).limit(chunk))
+        if statuses:
+            stmt = stmt.where(BulkRow.status.in_(statuses))
+        rows = db.session.execute(stmt).all()
+        if not rows:
+            return
+        for row in rows:
+            yield tuple(row)
+        last = rows[-1][0]
+
+
+def _row_source(batch: BulkBatch, statuses=None) -> engine.RowSource:
+    """The batch's rows, parsed as they stream (engine.run reads them twice)."""
+    filing_type, batch_id, codes = batch.filing_type, batch.id, engine.code_lookups()
+    return lambda: engine.parsed_stream(filing_type, _stored_rows(batch_id, statuses), codes)
 
 
 def _save_results(batch_id: int, results: list[engine.RowResult], *, filed: bool) -> None:
@@ -821,10 +836,10 @@ def _validate(batch_id: int, user) -> None:
     started = time.perf_counter()
     actor = fs.Actor.of(user, via=Channel.BULK)
     unit = db.session.get(Unit, batch.unit_id)
-    parsed = engine.parse_rows(batch.filing_type, _stored_rows(batch_id), engine.code_lookups())
+    rows = _row_source(batch)
     try:
         _unit_in_scope(actor, unit.id)
-        results = engine.run(batch.filing_type, unit, actor, parsed, write=False,
+        results = engine.run(batch.filing_type, unit, actor, rows, write=False,
                              progress=_progress_writer(batch_id, in_write_transaction=False))
     except DomainError as exc:  # the uploader lost the right to file for the unit
         db.session.rollback()
@@ -863,14 +878,12 @@ def _file(batch_id: int, user) -> None:
         return
     actor = fs.Actor.of(user, via=Channel.BULK)
     unit = db.session.get(Unit, batch.unit_id)
-    # Parsed straight from the stored cells: the decoded JSON is not kept beside the parsed rows.
-    parsed = engine.parse_rows(batch.filing_type, _stored_rows(batch_id, (RowStatus.VALID,)),
-                               engine.code_lookups())
+    rows = _row_source(batch, (RowStatus.VALID,))
     mode = batch.mode
     begin_write()
     try:
         _unit_in_scope(actor, unit.id)
-        results = engine.run(batch.filing_type, unit, actor, parsed, write=True,
+        results = engine.run(batch.filing_type, unit, actor, rows, write=True,
                              progress=_progress_writer(batch_id, in_write_transaction=True),
                              chunk_size=500)
         failed = [r for r in results if r.errors]

@@ -11,13 +11,21 @@ from __future__ import annotations
 
 import datetime
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import islice
 
 from sqlalchemy import DateTime, bindparam, func, select, text
 from sqlalchemy import inspect as sa_inspect
 
-from app.domain.bulk import COLUMNS, CodeLookup, ParsedRow, find_duplicates, parse_row
+from app.domain.bulk import (
+    COLUMNS,
+    CodeLookup,
+    ParsedRow,
+    find_duplicates,
+    flag_duplicate,
+    parse_row,
+)
 from app.domain.codelists import FORM_FULL_TIME
 from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
@@ -34,9 +42,10 @@ from app.services.people import prepare_person
 IN_CHUNK = 500  # ids per IN (...) query
 
 
-def _chunks(items: Sequence, size: int):
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
+def _chunks(items: Iterable, size: int):
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
 
 
 def code_lookups() -> dict[str, CodeLookup]:
@@ -285,34 +294,62 @@ def parse_rows(filing_type: FilingType, rows: Iterable[tuple[int, int, dict]],
     return parsed
 
 
-def _employer_initiated(filing_type: FilingType, rows: Iterable[ParsedRow],
-                        facts: BatchFacts) -> int:
-    if filing_type != FilingType.TERMINATION:
-        return 0
+def _employer_initiated(reason_codes: Iterable, facts: BatchFacts) -> int:
     count = 0
-    for row in rows:
-        reason = facts.termination_reason(row.values.get("termination_reason"))
-        if row.ok and reason is not None and reason.counts_as_employer_initiated:
+    for code in reason_codes:
+        reason = facts.termination_reason(code)
+        if reason is not None and reason.counts_as_employer_initiated:
             count += 1
     return count
 
 
+RowSource = Callable[[], Iterable[tuple[int, ParsedRow]]]
+
+
+def parsed_stream(filing_type: FilingType, rows: Iterable[tuple[int, int, dict]],
+                  codes: dict[str, CodeLookup]) -> Iterator[tuple[int, ParsedRow]]:
+    """parse_rows as a stream: each stored row parsed as it comes, duplicates flagged on the
+    way (only worker → first row number is kept)."""
+    first: dict[str, int] = {}
+    for row_id, number, cells in rows:
+        row = parse_row(filing_type, number, cells, codes)
+        flag_duplicate(row, first)
+        yield row_id, row
+
+
+def _as_source(parsed) -> RowSource:
+    """run() takes a list of parsed rows or a function streaming them afresh on each call."""
+    return parsed if callable(parsed) else (lambda: parsed)
+
+
 def run(filing_type: FilingType, unit: Unit, actor: fs.Actor,
-        parsed: list[tuple[int, ParsedRow]], *, write: bool, progress=None,
+        parsed: list[tuple[int, ParsedRow]] | RowSource, *, write: bool, progress=None,
         chunk_size: int = 200) -> list[RowResult]:
     """Build and check every row (write=False: a dry run that leaves nothing behind), or file
     the rows that pass (write=True: inside the caller's transaction; the caller commits or
-    rolls back). Rows with cell errors are reported as they are, not built."""
-    facts = BatchFacts(unit, {r.values["citizen_id"] for _, r in parsed
-                              if r.values.get("citizen_id")},
-                       {r.values["to_unit_credit_code"] for _, r in parsed
-                        if r.values.get("to_unit_credit_code")})
-    employer_initiated = _employer_initiated(filing_type, (r for _, r in parsed), facts)
+    rolls back). Rows with cell errors are reported as they are, not built.
+
+    `parsed` may be a function streaming the parsed rows (called twice: once for what the
+    checks must know about the whole batch — its workers, target units and employer-initiated
+    terminations — then chunk by chunk), so a batch's memory does not grow with its rows
+    beyond those keys and the compact per-row results."""
+    source = _as_source(parsed)
+    citizen_ids, credit_codes, reasons = set(), set(), []
+    for _, r in source():
+        if r.values.get("citizen_id"):
+            citizen_ids.add(r.values["citizen_id"])
+        if r.values.get("to_unit_credit_code"):
+            credit_codes.add(r.values["to_unit_credit_code"])
+        if r.ok and filing_type == FilingType.TERMINATION:
+            reasons.append(r.values.get("termination_reason"))
+    facts = BatchFacts(unit, citizen_ids, credit_codes)
+    employer_initiated = _employer_initiated(reasons, facts)
+    del citizen_ids, credit_codes, reasons
     results: list[RowResult] = []
     session = db.session
     done = 0
     with fs.using_facts(facts), session.no_autoflush:
-        for chunk in _chunks(parsed, chunk_size):
+        for chunk in _chunks(source(), chunk_size):
             made: list[tuple[RowResult, Filing]] = []
             for row_id, row in chunk:
                 result = RowResult(row_id, row.row_number)

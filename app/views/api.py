@@ -22,7 +22,7 @@ from app.extensions import db
 from app.models.api import ApiKey
 from app.models.units import Unit, UnitStatus
 from app.services import api as key_service
-from app.views.base import JurisdictionModelView
+from app.views.base import JurisdictionModelView, found_or_404
 
 
 class ApiKeyForm(FlaskForm):
@@ -59,10 +59,7 @@ class EmployerApiKeyView(BaseView):
     method_permission_name = {"index": "read", "create": "write", "revoke": "write"}
 
     def _unit(self) -> Unit:
-        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
-        if unit is None:
-            abort(404)
-        return unit
+        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
 
     def _page(self, unit: Unit, form: ApiKeyForm, created: tuple | None = None):
         return _no_store(self.render_template(

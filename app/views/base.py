@@ -15,6 +15,14 @@ from app.domain.errors import DomainError
 from app.extensions import db
 
 
+def found_or_404(item):
+    """The record a service found for this user, or 404: outside the user's jurisdiction a
+    record does not exist."""
+    if item is None:
+        abort(404)
+    return item
+
+
 class JurisdictionModelView(ModelView):
     """A ModelView whose single and bulk actions respect base_filters.
 
@@ -25,10 +33,8 @@ class JurisdictionModelView(ModelView):
     page_size = 20
 
     def _get_in_jurisdiction(self, pk):
-        item = self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters)
-        if item is None:
-            abort(404)
-        return item
+        return found_or_404(
+            self.datamodel.get(self._deserialize_pk_if_composite(pk), self._base_filters))
 
     @expose("/action/<string:name>/<pk>", methods=["GET", "POST"])
     def action(self, name, pk):

@@ -29,6 +29,7 @@ from app.models.units import Unit
 from app.services import bulk as bulk_service
 from app.services.audit import record
 from app.services.filings import Actor
+from app.views.base import found_or_404
 
 FORMATS = ("xlsx", "csv")
 ROWS_SHOWN = 200
@@ -233,10 +234,7 @@ class BulkPortalView(BulkPages, BaseView):
     method_permission_name = dict(_PERMS)
 
     def own_unit(self) -> Unit:
-        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
-        if unit is None:
-            abort(404)
-        return unit
+        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
 
 
 class BulkCounterView(BulkPages, BaseView):

@@ -44,6 +44,7 @@ from app.models.units import Unit
 from app.services import documents as document_service
 from app.services import seals as seal_service
 from app.services.audit import record
+from app.views.base import found_or_404
 
 
 def _verify_rate_limit() -> str:
@@ -73,10 +74,7 @@ class DocumentView(BaseView):
 
     # -- one filing ----------------------------------------------------------------------------
     def _filing_or_404(self, filing_id: int):
-        filing = document_service.filing_for(g.user, filing_id)
-        if filing is None:
-            abort(404)
-        return filing
+        return found_or_404(document_service.filing_for(g.user, filing_id))
 
     @expose("/filing/<int:filing_id>")
     @has_access
@@ -190,10 +188,7 @@ class DocumentView(BaseView):
         return redirect(url_for("DocumentView.batch", token=batch.token))
 
     def _batch_or_404(self, token: str):
-        batch = document_service.batch_for(g.user, token)
-        if batch is None:
-            abort(404)
-        return batch
+        return found_or_404(document_service.batch_for(g.user, token))
 
     @expose("/batch/<token>")
     @has_access

@@ -3,7 +3,7 @@ outside the user's area is a 404 on every endpoint (the service's case_for filte
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, g, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -16,6 +16,7 @@ from app.jurisdiction import jurisdiction_of
 from app.models.org import Region, RegionLevel
 from app.services import outreach_desk as desk
 from app.services.outreach_access import CITY_DESK, has_role
+from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import (
     AgendaForm,
@@ -48,10 +49,7 @@ class IssueDeskView(BaseView):
 
     @staticmethod
     def _case(case_id: int):
-        case = desk.case_for(g.user, case_id)
-        if case is None:
-            abort(404)
-        return case
+        return found_or_404(desk.case_for(g.user, case_id))
 
     @expose("/")
     @has_access
@@ -158,10 +156,7 @@ class JointMeetingView(BaseView):
 
     @staticmethod
     def _meeting(meeting_id: int):
-        meeting = desk.meeting_for(g.user, meeting_id)
-        if meeting is None:
-            abort(404)
-        return meeting
+        return found_or_404(desk.meeting_for(g.user, meeting_id))
 
     @expose("/")
     @has_access

@@ -33,6 +33,7 @@ from app.services import documents as document_service
 from app.services import outreach_enterprises as ke
 from app.services.audit import record
 from app.services.outreach_access import KEY_MANAGERS, has_role
+from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import (
     DesignateForm,
@@ -62,17 +63,11 @@ class KeyEnterpriseView(BaseView):
     # -- loading in jurisdiction ----------------------------------------------------------------
     @staticmethod
     def _ke(key_enterprise_id: int):
-        item = ke.key_enterprise_for(g.user, key_enterprise_id)
-        if item is None:
-            abort(404)
-        return item
+        return found_or_404(ke.key_enterprise_for(g.user, key_enterprise_id))
 
     @staticmethod
     def _case(case_id: int):
-        case = ke.case_for(g.user, case_id)
-        if case is None:
-            abort(404)
-        return case
+        return found_or_404(ke.case_for(g.user, case_id))
 
     # -- list, designate, show -----------------------------------------------------------------
     @expose("/")
@@ -262,10 +257,7 @@ class KeyEnterpriseView(BaseView):
 
     def _batch(self, case_id: int, token: str):
         self._case(case_id)
-        batch = document_service.batch_for(g.user, token)
-        if batch is None:
-            abort(404)
-        return batch
+        return found_or_404(document_service.batch_for(g.user, token))
 
     @expose("/cases/<int:case_id>/documents/<token>")
     @has_access

@@ -19,6 +19,7 @@ from app.models.org import Office
 from app.models.outreach import EventSignup, OutreachEvent
 from app.models.units import Unit
 from app.services import outreach_events as events
+from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
 from app.views.outreach_forms import EventForm, FeedbackForm, SignupForm, to_int
 
@@ -27,10 +28,7 @@ SIGNUP_CLASSES = {SignupStatus.CONFIRMED: "success", SignupStatus.WAITING: "warn
 
 
 def _event_or_404(event_id: int) -> OutreachEvent:
-    event = db.session.get(OutreachEvent, event_id)
-    if event is None:
-        abort(404)
-    return event
+    return found_or_404(db.session.get(OutreachEvent, event_id))
 
 
 def _event_input(form: EventForm) -> events.EventInput:
@@ -137,10 +135,7 @@ class EventAdminView(BaseView):
         return redirect(url_for("EventAdminView.show", event_id=event.id))
 
     def _signup_or_404(self, signup_id: int) -> EventSignup:
-        signup = events.signup_for(g.user, signup_id)
-        if signup is None:
-            abort(404)
-        return signup
+        return found_or_404(events.signup_for(g.user, signup_id))
 
     @expose("/signups/<int:signup_id>/check-in", methods=["POST"])
     @has_access
@@ -192,10 +187,7 @@ class PortalEventsView(BaseView):
     method_permission_name = {"index": "read", "signup": "write", "cancel": "write"}
 
     def _unit(self) -> Unit:
-        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
-        if unit is None:
-            abort(404)
-        return unit
+        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
 
     @expose("/")
     @has_access

@@ -42,6 +42,7 @@ from app.services.filings import (
     TransferInput,
     Upload,
 )
+from app.views.base import found_or_404
 from app.views.forms import (
     FORMS_BY_TYPE,
     CancelForm,
@@ -380,10 +381,7 @@ class EmployerPortalView(UnitFilingPages, BaseView):
     }
 
     def scoped_unit(self, unit_id=None) -> Unit:
-        unit = db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None
-        if unit is None:
-            abort(404)
-        return unit
+        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
 
     def unit_url_args(self, unit: Unit) -> dict:
         return {}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import secrets
+from dataclasses import dataclass
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -53,6 +54,7 @@ class Config:
     APP_THEME = ""
     SECRET_KEY = _secret_key()
     BEIAN_ENV = os.environ.get("BEIAN_ENV", "development")
+    BEIAN_INSTANCE_DIR = str(INSTANCE_DIR)  # keys, generated secrets, stored files
     DEMO_MODE = _env_bool("BEIAN_DEMO_MODE", BEIAN_ENV != "production")
 
     SQLALCHEMY_DATABASE_URI = database_url()
@@ -104,27 +106,87 @@ class Config:
     FAB_API_SWAGGER_UI = BEIAN_ENV != "production"
     JWT_TOKEN_LOCATION = ["headers"]
     JWT_ACCESS_TOKEN_EXPIRES = datetime.timedelta(minutes=_env_int("JWT_ACCESS_MINUTES", 30))
-    BEIAN_API_MAX_BODY_BYTES = _env_int("BEIAN_API_MAX_BODY_BYTES", 4 * 1024 * 1024)
-    BEIAN_API_RATE_LIMITED = _env_bool("BEIAN_API_RATE_LIMITED", True)
-    BEIAN_API_RATE_LIMIT = os.environ.get("BEIAN_API_RATE_LIMIT", "600 per minute")
 
-    # Bulk filing (spreadsheet uploads and API batches).
-    BEIAN_BULK_MAX_ROWS = _env_int("BEIAN_BULK_MAX_ROWS", 20_000)
-    BEIAN_BULK_MAX_BYTES = _env_int("BEIAN_BULK_MAX_BYTES", 10 * 1024 * 1024)
 
     # Paging defaults for big tables.
     FAB_API_MAX_PAGE_SIZE = 100
     PAGE_SIZE = 20
 
-    # Domain settings (RULES.md policy choices of the city).
-    BEIAN_MIN_WORKING_AGE = _env_int("BEIAN_MIN_WORKING_AGE", 16)
-    BEIAN_HIRE_DEADLINE_DAYS = _env_int("BEIAN_HIRE_DEADLINE_DAYS", 30)
-    BEIAN_TERMINATION_DEADLINE_DAYS = _env_int("BEIAN_TERMINATION_DEADLINE_DAYS", 15)
-    BEIAN_MASS_TERMINATION_WINDOW_DAYS = _env_int("BEIAN_MASS_TERMINATION_WINDOW_DAYS", 30)
-    BEIAN_MASS_TERMINATION_PERCENT = _env_int("BEIAN_MASS_TERMINATION_PERCENT", 10)
-    BEIAN_MASS_TERMINATION_PEOPLE = _env_int("BEIAN_MASS_TERMINATION_PEOPLE", 20)
-    BEIAN_PT_MAX_HOURS_DAY = _env_int("BEIAN_PT_MAX_HOURS_DAY", 4)
-    BEIAN_PT_MAX_HOURS_WEEK = _env_int("BEIAN_PT_MAX_HOURS_WEEK", 24)
+
+
+# --------------------------------------------------------------------------------------------
+# Beian's own settings: each declared once, with its type, default and meaning. Services read
+# them from current_app.config only; the environment variable of the same name overrides.
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    type: type
+    default: object
+    meaning: str
+
+    def from_environment(self):
+        raw = os.environ.get(self.name)
+        if raw is None or raw == "":
+            return self.default
+        if self.type is bool:
+            return raw.strip().lower() in {"1", "true", "yes", "on"}
+        return self.type(raw)
+
+
+MiB = 1024 * 1024
+SETTINGS: tuple[Setting, ...] = (
+    # Documents (printed forms and receipts).
+    Setting("BEIAN_PUBLIC_URL", str, "", "the platform's public address, used in QR codes and links"),
+    Setting("BEIAN_AGENCY_NAME", str, "", "the agency's name on forms (default: the handling office's)"),
+    Setting("BEIAN_SIGN_DOCUMENTS", bool, True, "sign every PDF (PAdES)"),
+    Setting("BEIAN_SIGNING_KEY", str, "", "path of the signing key (PEM); a development key is made when empty"),
+    Setting("BEIAN_SIGNING_CERT", str, "", "path of the signing certificate (PEM)"),
+    Setting("BEIAN_SIGNING_KEY_PASSWORD", str, "", "password of the signing key, if any"),
+    Setting("BEIAN_SIGNATURE_BYTES", int, 8192, "bytes reserved in a PDF for its signature"),
+    Setting("BEIAN_DOCUMENT_FULL_ID", bool, False, "print the full ID number on forms (masked otherwise)"),
+    Setting("BEIAN_DOCUMENT_BACKFILL_DAYS", int, 30, "the safety net renders missing forms of this many days back"),
+    Setting("BEIAN_RENDER_EVERY_SECONDS", int, 3, "how often the scheduler renders the document queue"),
+    Setting("BEIAN_ENQUEUE_EVERY_SECONDS", int, 60, "how often the scheduler enqueues missing documents"),
+    Setting("BEIAN_VERIFY_RATE_LIMIT", str, "30 per minute", "requests per client on the public verify page"),
+    # Individuals and notices.
+    Setting("BEIAN_IDENTITY_VERIFIER", str, "app.services.individuals.BuiltInVerifier",
+            "class that verifies a person's identity"),
+    Setting("BEIAN_NOTICE_SENDER", str, "app.services.notices.OutboxOnlySender",
+            "class that sends SMS/WeChat notices"),
+    Setting("BEIAN_ATTACHMENT_MAX_BYTES", int, 5 * MiB, "largest attachment or proof accepted"),
+    # REST API.
+    Setting("BEIAN_API_MAX_BODY_BYTES", int, 4 * MiB, "largest API request body"),
+    Setting("BEIAN_API_RATE_LIMITED", bool, True, "limit API requests per key"),
+    Setting("BEIAN_API_RATE_LIMIT", str, "600 per minute", "API requests allowed per key"),
+    # Bulk filing (spreadsheet uploads and API batches).
+    Setting("BEIAN_BULK_MAX_ROWS", int, 20_000, "most rows in one bulk batch"),
+    Setting("BEIAN_BULK_MAX_BYTES", int, 10 * MiB, "largest bulk upload"),
+    Setting("BEIAN_BULK_EVERY_SECONDS", int, 2, "how often the scheduler processes queued batches"),
+    # Outreach and statistics.
+    Setting("BEIAN_EVENT_REMINDER_EVERY_SECONDS", int, 3600, "how often event reminders are sent"),
+    Setting("BEIAN_STATS_FULL_EVERY_DAYS", int, 7, "days between full rebuilds of the statistics"),
+    Setting("BEIAN_PUSH_MIN_EVENTS", int, 5, "service push: fewest filings in a quarter for a surge"),
+    Setting("BEIAN_PUSH_SURGE_FACTOR", float, 2.0, "service push: a surge is this many times the usual quarter"),
+    Setting("BEIAN_PUSH_TURNOVER_RATIO", float, 0.5, "service push: high turnover share of the workforce"),
+    Setting("BEIAN_PUSH_SHRINK_QUARTERS", int, 2, "service push: consecutive shrinking quarters"),
+    Setting("BEIAN_PUSH_SHRINK_RATIO", float, 0.2, "service push: total shrink share of the workforce"),
+    Setting("BEIAN_PUSH_EMPLOYER_SHARE", float, 0.5, "service push: employer-decided terminations share"),
+    Setting("BEIAN_PUSH_GRADUATE_SHARE", float, 0.3, "service push: graduate hires share"),
+    # Filing rules (RULES.md policy choices of the city).
+    Setting("BEIAN_MIN_WORKING_AGE", int, 16, "minimum age at the start of a hire"),
+    Setting("BEIAN_HIRE_DEADLINE_DAYS", int, 30, "days after the start date to file a hire"),
+    Setting("BEIAN_TERMINATION_DEADLINE_DAYS", int, 15, "days after the end date to file a termination"),
+    Setting("BEIAN_MASS_TERMINATION_WINDOW_DAYS", int, 30, "window of the mass-termination rule"),
+    Setting("BEIAN_MASS_TERMINATION_PERCENT", int, 10, "share of the workforce that makes a mass termination"),
+    Setting("BEIAN_MASS_TERMINATION_PEOPLE", int, 20, "people that make a mass termination in any unit"),
+    Setting("BEIAN_PT_MAX_HOURS_DAY", int, 4, "part-time: most hours a day"),
+    Setting("BEIAN_PT_MAX_HOURS_WEEK", int, 24, "part-time: most hours a week"),
+)
+
+for _setting in SETTINGS:
+    setattr(Config, _setting.name, _setting.from_environment())
 
 
 class TestConfig(Config):

@@ -57,7 +57,7 @@ _sqlite_listener_installed = False
 
 def _configure_sqlite(app: Flask) -> None:
     """WAL, foreign keys and a busy timeout for SQLite. We emit BEGIN ourselves so that a write
-    use case can ask for BEGIN IMMEDIATE (services.unit_of_work): a write transaction that reads
+    use case can ask for BEGIN IMMEDIATE (services.transaction): a write transaction that reads
     first then cannot fail with 'database is locked' when it upgrades to a writer."""
     global _sqlite_listener_installed
     if _sqlite_listener_installed:

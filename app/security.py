@@ -12,7 +12,7 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 
-from app.jurisdiction import (
+from app.domain.roles import (
     ROLE_ADMIN,
     ROLE_CITY,
     ROLE_COORDINATOR,

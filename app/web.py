@@ -15,3 +15,12 @@ def register_web_hooks(app: Flask) -> None:
             response.headers["Cache-Control"] = "no-store, no-cache, must-revalidate, max-age=0"
             response.headers["Pragma"] = "no-cache"
         return response
+
+
+def current_actor(via=None):
+    """The Actor of this request: the logged-in user, their channel and client address."""
+    from flask import g
+
+    from app.services.actor import Actor
+
+    return Actor.of(getattr(g, "user", None), via=via, ip=request.remote_addr or "")

@@ -53,8 +53,8 @@ def make_unit(app, district="320213", street="320213001", name=None) -> int:
 
 
 def make_employer(app, unit_id: int) -> str:
+    from app.domain.roles import ROLE_EMPLOYER
     from app.extensions import appbuilder, db
-    from app.jurisdiction import ROLE_EMPLOYER
 
     username = f"emp_out_{token(8)}"
     with app.app_context():

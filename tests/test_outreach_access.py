@@ -255,8 +255,8 @@ def test_anonymous_users_reach_the_public_pages_only(app, records):
 
 
 def test_coordinator_menu_is_events_and_key_enterprises_only(app):
+    from app.domain.roles import ROLE_COORDINATOR
     from app.extensions import appbuilder
-    from app.jurisdiction import ROLE_COORDINATOR
 
     with app.app_context():
         role = appbuilder.sm.find_role(ROLE_COORDINATOR)

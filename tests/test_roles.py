@@ -1,6 +1,6 @@
 """Roles as code: synced by `flask beian init`, idempotently, never at start-up."""
 
-from app.jurisdiction import ROLE_CITY, ROLE_DISTRICT, ROLE_EMPLOYER
+from app.domain.roles import ROLE_CITY, ROLE_DISTRICT, ROLE_EMPLOYER
 from app.security import ALL_ROLES
 
 

@@ -88,7 +88,8 @@ def test_concurrent_claims_of_the_same_run_one_wins(app):
 
 
 def test_a_scheduled_job_runs_once_per_window_whoever_fires_it(app):
-    from app.jobs import Job, run_claimed
+    from app.jobs import Job
+    from app.jobs.scheduler import run_claimed
 
     calls = []
     job = Job("test.window", lambda: calls.append(1) or {"ran": 1}, 60)
@@ -211,7 +212,7 @@ def test_a_document_that_keeps_failing_is_marked_failed_with_the_error(app, know
 
 
 def test_the_scheduler_job_enqueues_filed_filings_without_a_document(app, known):
-    from app.jobs import enqueue_documents
+    from app.jobs.documents import enqueue_documents
     from app.services import documents as ds
 
     with app.app_context():
@@ -234,7 +235,7 @@ def _queued_in_claim_order() -> list[int]:
 
 def test_a_document_someone_waits_for_is_rendered_before_the_backlog(app, known):
     from app.extensions import db
-    from app.jobs import enqueue_documents
+    from app.jobs.documents import enqueue_documents
     from app.services import documents as ds
 
     with app.app_context():
@@ -259,7 +260,7 @@ def test_a_document_someone_waits_for_is_rendered_before_the_backlog(app, known)
 
 def test_a_batch_download_goes_before_the_backlog_but_after_single_requests(app, known):
     from app.extensions import appbuilder
-    from app.jobs import enqueue_documents
+    from app.jobs.documents import enqueue_documents
     from app.services import documents as ds
 
     with app.app_context():
@@ -343,7 +344,7 @@ def test_signing_cert_command_prints_the_certificate(app):
 # -- where APScheduler runs ----------------------------------------------------------------------
 
 def test_the_scheduler_has_the_jobs_and_the_safety_settings(app):
-    from app.jobs import build_scheduler
+    from app.jobs.scheduler import build_scheduler
     from app.services.documents import ENQUEUE_JOB, RENDER_JOB
 
     scheduler = build_scheduler(app)

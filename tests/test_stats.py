@@ -247,7 +247,8 @@ def test_nightly_turns_into_a_full_rebuild_once_a_week(app, city):
 
 
 def test_nightly_job_is_claimed_once_per_day(app):
-    from app.jobs import JOB_DEFAULTS, build_scheduler, jobs, run_claimed
+    from app.jobs import JOB_DEFAULTS, jobs
+    from app.jobs.scheduler import build_scheduler, run_claimed
     from app.services.stats import NIGHTLY_JOB
 
     job = next(j for j in jobs(app) if j.name == NIGHTLY_JOB)

@@ -398,7 +398,7 @@ class BeianApi(BaseApi):
         key's last use — one short transaction."""
         if written is not None:
             status, payload = written
-            from app.services.tx import begin_write
+            from app.services.transaction import begin_write
 
             begin_write()
             record("api_request", payload.get("id") if isinstance(payload, dict) else None,

@@ -170,7 +170,7 @@ class PersonApi(BeianApi):
                                  "在您的办理范围内未找到该身份证号码对应的劳动者。新入职人员请直接办理录用备案。",
                                  "No person with this ID number in your jurisdiction.",
                                  "citizen_id")
-        from app.services.tx import begin_write
+        from app.services.transaction import begin_write
 
         begin_write()
         record("person", person.id, "api_lookup", reason=f"接口按身份证号查找 {g.api_principal.label}")

@@ -7,13 +7,7 @@ permission anyway."""
 
 from __future__ import annotations
 
-from app.jurisdiction import (
-    ROLE_CITY,
-    ROLE_COORDINATOR,
-    ROLE_DISTRICT,
-    ROLE_EMPLOYER,
-    ROLE_STREET,
-)
+from app.domain.roles import ROLE_CITY, ROLE_COORDINATOR, ROLE_DISTRICT, ROLE_EMPLOYER, ROLE_STREET
 
 _FILING_API = {
     "UnitApi": ("can_read",),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from app.jurisdiction import ROLE_CITY, ROLE_DISTRICT, ROLE_EMPLOYER, ROLE_STREET
+from app.domain.roles import ROLE_CITY, ROLE_DISTRICT, ROLE_EMPLOYER, ROLE_STREET
 
 _PAGES = ("can_read", "can_write")
 

@@ -7,7 +7,7 @@ pages (/events/, /kb/) need no permission: only their menu entries are granted, 
 
 from __future__ import annotations
 
-from app.jurisdiction import (
+from app.domain.roles import (
     ROLE_CITY,
     ROLE_COORDINATOR,
     ROLE_DISTRICT,

@@ -7,7 +7,7 @@ see neither. Admin gets everything at sync."""
 
 from __future__ import annotations
 
-from app.jurisdiction import ROLE_CITY, ROLE_DISTRICT, ROLE_STREET
+from app.domain.roles import ROLE_CITY, ROLE_DISTRICT, ROLE_STREET
 
 _STAFF = {
     "StatsDashboardView": ("can_read",),

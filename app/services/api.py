@@ -18,13 +18,14 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 
 from app.domain.errors import DomainError
+from app.domain.roles import ROLE_EMPLOYER
 from app.extensions import appbuilder, db
-from app.jurisdiction import ROLE_EMPLOYER, Jurisdiction
 from app.models.api import ApiKey, IdempotencyRecord
 from app.models.units import Unit
 from app.models.users import BeianUser
+from app.queries.jurisdiction import Jurisdiction
 from app.services.audit import record
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 KEY_PREFIX = "bk_"
 # A key is "bk_" + 43 URL-safe characters (32 random bytes).

@@ -20,7 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from app.domain.errors import DomainError
 from app.extensions import db
 from app.models.api import IdempotencyRecord
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 MAX_KEY_LENGTH = 255
 # A claim whose request died (worker killed) is taken over after this long.

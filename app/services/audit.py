@@ -1,12 +1,17 @@
-"""Writing the audit log. Called inside the use case's transaction, so the entry commits (or
-rolls back) with the change it describes."""
+"""Writing the audit log (操作日志). Called inside the use case's transaction, so the entry
+commits (or rolls back) with the change it describes. Who acted and from where come from the
+use case's Actor."""
 
 from __future__ import annotations
 
-from flask import g, has_request_context, request
+import enum
+
+from sqlalchemy import inspect
 
 from app.extensions import db
 from app.models.audit import AuditLog
+from app.services.actor import Actor
+from app.services.transaction import transaction
 
 
 def _jsonable(value):
@@ -19,41 +24,45 @@ def _jsonable(value):
     return str(value)
 
 
-def record(object_type: str, object_id, action: str, *, before: dict | None = None,
-           after: dict | None = None, reason: str | None = None, user=None,
-           ip: str | None = None) -> AuditLog:
-    """Add an audit entry to the current session (the caller commits)."""
-    if user is None and has_request_context():
-        user = getattr(g, "user", None)
-    authenticated = user is not None and getattr(user, "is_authenticated", False)
-    if ip is None and has_request_context():
-        ip = request.remote_addr or ""
+def record(actor: Actor | None, object_type: str, object_id=None, action: str = "", *,
+           before: dict | None = None, after: dict | None = None,
+           reason: str | None = None, **legacy) -> AuditLog:
+    """Add an audit entry to the current session (the use case's transaction commits it)."""
+    if isinstance(actor, str):  # TRANSITIONAL (wave 2 restructuring): record(type, id, action)
+        actor, object_type, object_id, action = _legacy_actor(**legacy), actor, object_type, object_id
+    actor = actor or Actor.system()
     entry = AuditLog(
-        user_id=user.id if authenticated else None,
-        username=user.username if authenticated else "system",
+        user_id=actor.user_id,
+        username=actor.username,
         object_type=object_type,
         object_id=str(object_id or ""),
         action=action,
         before=_jsonable(before),
         after=_jsonable(after),
         reason=reason,
-        ip=ip or "",
+        ip=actor.ip or "",
     )
     db.session.add(entry)
     return entry
 
 
+def _legacy_actor(user=None, ip=None) -> Actor:  # TRANSITIONAL: removed when every caller passes an Actor
+    from flask import g, has_request_context, request
+
+    if user is None and has_request_context():
+        user = getattr(g, "user", None)
+    if ip is None and has_request_context():
+        ip = request.remote_addr or ""
+    return Actor.of(user, ip=ip or "") if user is not None else Actor.system()
+
+
 def plain(value):
     """A value as the audit log stores it: enums by name."""
-    import enum
-
     return value.name if isinstance(value, enum.Enum) else value
 
 
 def pending_changes(obj, fields) -> tuple[dict, dict]:
     """(before, after) of the changed fields of a loaded object, from SQLAlchemy's history."""
-    from sqlalchemy import inspect
-
     state = inspect(obj)
     before, after = {}, {}
     for name in fields:
@@ -64,7 +73,11 @@ def pending_changes(obj, fields) -> tuple[dict, dict]:
     return before, after
 
 
-def record_access(object_type: str, object_id, action: str = "download", **details) -> None:
-    """Audit a read of personal data (a download, a full view) in its own short transaction."""
-    record(object_type, object_id, action, after=details or None)
-    db.session.commit()
+def record_access(actor: Actor | None, object_type: str, object_id=None, action: str = "download",
+                  **details) -> None:
+    """Audit a read of personal data (a download, a full view) as its own use case."""
+    if isinstance(actor, str):  # TRANSITIONAL: record_access(type, id, action, **details)
+        actor, object_type, object_id, action = None, actor, object_type, object_id or action
+        actor = _legacy_actor()
+    with transaction():
+        record(actor, object_type, object_id, action, after=details or None)

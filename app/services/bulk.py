@@ -42,7 +42,7 @@ from app.models.units import Unit
 from app.services import bulk_engine as engine
 from app.services import filings as fs
 from app.services.audit import record
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 log = logging.getLogger(__name__)
 

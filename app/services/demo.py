@@ -12,8 +12,7 @@ from sqlalchemy import func, select
 from app.domain import codelists as cl
 from app.domain import demo_data as dd
 from app.domain.identifiers import CREDIT_CODE_ALPHABET, make_citizen_id, make_credit_code
-from app.extensions import appbuilder, db
-from app.jurisdiction import (
+from app.domain.roles import (
     ROLE_ADMIN,
     ROLE_CITY,
     ROLE_COORDINATOR,
@@ -22,6 +21,7 @@ from app.jurisdiction import (
     ROLE_INDIVIDUAL,
     ROLE_STREET,
 )
+from app.extensions import appbuilder, db
 from app.models.org import Office, OfficeLevel, Region, RegionLevel
 from app.models.people import Person
 from app.models.units import Unit, UnitStatus

@@ -53,13 +53,13 @@ from app.domain.errors import DomainError
 from app.domain.filing_rules import FilingStatus
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.documents import Document, DocumentBatch, DocumentBatchItem, JobClaim
 from app.models.filings import Filing
 from app.models.org import Office, OfficeLevel
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import seals
 from app.services.audit import record
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 log = logging.getLogger(__name__)
 

@@ -30,16 +30,16 @@ from app.domain.filing_rules import (
 )
 from app.domain.identifiers import validate_citizen_id
 from app.extensions import db
-from app.jurisdiction import Jurisdiction, jurisdiction_of
 from app.models.codes import TerminationReason
-from app.models.filings import Channel, CorrectionRule, Employment, Filing, FilingAttachment
+from app.models.filings import CorrectionRule, Employment, Filing, FilingAttachment
 from app.models.org import Office, OfficeLevel, Region, RegionLevel
 from app.models.people import Person
 from app.models.units import Unit, UnitStatus
+from app.services.actor import Actor
 from app.services.audit import plain, record
 from app.services.notices import notify_person, notify_unit
 from app.services.people import prepare_person
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 # Filings that count as "there" for duplicates and the mass-termination window.
 LIVE_STATUSES = (FilingStatus.SUBMITTED, FilingStatus.PENDING_REVIEW,
@@ -65,47 +65,6 @@ def now() -> datetime.datetime:
 # --------------------------------------------------------------------------------------------
 # Who acts
 # --------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Actor:
-    """The user behind a use case, with what decides their rights."""
-
-    user: object
-    jurisdiction: Jurisdiction
-    office: Office | None
-    via: Channel | None = None  # BULK (spreadsheet) or API; None: the web forms
-
-    @classmethod
-    def of(cls, user, *, via: Channel | None = None) -> Actor:
-        office = getattr(user, "office", None)
-        return cls(user=user, jurisdiction=jurisdiction_of(user), office=office, via=via)
-
-    @property
-    def user_id(self) -> int | None:
-        return getattr(self.user, "id", None)
-
-    @property
-    def is_employer(self) -> bool:
-        return self.jurisdiction.scope == "unit"
-
-    @property
-    def is_admin(self) -> bool:
-        return any(r.name == "Admin" for r in getattr(self.user, "roles", []) or [])
-
-    @property
-    def channel(self) -> Channel:
-        if self.via is not None:
-            return self.via
-        return Channel.ONLINE if self.is_employer else Channel.COUNTER
-
-    @property
-    def office_level(self) -> str:
-        if self.is_admin or self.office is None:
-            return rules.OFFICE_LEVEL_CITY if self.is_admin else ""
-        return {OfficeLevel.CITY: rules.OFFICE_LEVEL_CITY,
-                OfficeLevel.DISTRICT: rules.OFFICE_LEVEL_DISTRICT,
-                OfficeLevel.STREET: rules.OFFICE_LEVEL_STREET}[self.office.level]
-
 
 # --------------------------------------------------------------------------------------------
 # Inputs

@@ -24,16 +24,17 @@ from app.domain.individuals import (
     DisputeStatus,
     RequestStatus,
 )
+from app.domain.roles import ROLE_INDIVIDUAL
 from app.extensions import appbuilder, db
-from app.jurisdiction import ROLE_INDIVIDUAL, Jurisdiction
 from app.models.codes import EducationLevel
 from app.models.filings import Employment, Filing
 from app.models.individuals import ChangeRequest, Dispute, IndividualAccount, VerificationAttempt
 from app.models.people import Person
+from app.queries.jurisdiction import Jurisdiction
 from app.security import password_complexity
 from app.services.audit import record
 from app.services.notices import notify_person
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 SAME_ANSWER = ("如果您填写的姓名和身份证号码与用工登记信息一致，验证码已发送到登记的手机号码，"
                "10 分钟内有效。没有收到？请核对信息，或携带身份证到经办机构窗口办理。")
@@ -73,7 +74,7 @@ def register_individual(*, name: str, citizen_id: str, phone: str, password: str
         raise DomainError("PASSWORD_WEAK", str(exc), "Password too weak.",
                           field="password") from exc
     sm = appbuilder.sm
-    with unit_of_work():
+    with transaction():
         if db.session.scalar(select(IndividualAccount.user_id).where(
                 IndividualAccount.citizen_id == number)):
             raise DomainError("ACCOUNT_EXISTS",
@@ -130,7 +131,7 @@ def start_verification(user) -> str:
         raise DomainError("NOT_AN_INDIVIDUAL", "只有个人账户可以进行实名认证。",
                           "Only individual accounts are verified.")
     p, at = policy(), now()
-    with unit_of_work():
+    with transaction():
         starts = db.session.scalar(select(func.count(VerificationAttempt.id)).where(
             VerificationAttempt.user_id == user.id,
             VerificationAttempt.started_at >= at - datetime.timedelta(days=1))) or 0
@@ -157,7 +158,7 @@ def confirm_verification(user, code: str) -> Person:
     """Check the typed code; on success the account is linked to its person record."""
     at = now()
     begin_failed: DomainError | None = None
-    with unit_of_work():
+    with transaction():
         attempt = db.session.scalar(select(VerificationAttempt).where(
             VerificationAttempt.user_id == user.id).order_by(VerificationAttempt.id.desc()))
         if attempt is None:
@@ -257,7 +258,7 @@ def submit_change_request(user, field: str, new_value: str, proof=None) -> Chang
                               f"证明材料超过 {limit // (1024 * 1024)} MB，请压缩后重新上传。",
                               "Proof too large.", field="proof")
     district_id, street_id = _route(person)
-    with unit_of_work():
+    with transaction():
         request_ = ChangeRequest(person_id=person.id, field=ChangeField[field], old_value=old,
                                  new_value=value, status=RequestStatus.PENDING,
                                  district_id=district_id, street_id=street_id,
@@ -283,7 +284,7 @@ def change_request_clause(jurisdiction: Jurisdiction):
 def decide_change_request(request_id, staff_jurisdiction: Jurisdiction, staff_user, *,
                           approve: bool, reason: str = "") -> ChangeRequest:
     reason = rules.check_decision_reason(approve, reason)
-    with unit_of_work():
+    with transaction():
         request_ = db.session.scalar(select(ChangeRequest).where(
             ChangeRequest.id == request_id, change_request_clause(staff_jurisdiction)))
         if request_ is None:
@@ -319,7 +320,7 @@ def open_dispute(user, filing_id, kind: str, comment: str) -> Dispute:
         raise DomainError("DISPUTE_KIND_UNKNOWN", "请选择异议类型。", "Choose a dispute kind.",
                           field="kind")
     comment = rules.check_dispute(comment)
-    with unit_of_work():
+    with transaction():
         open_already = db.session.scalar(select(Dispute.id).where(
             Dispute.filing_id == filing.id, Dispute.status == DisputeStatus.OPEN))
         if open_already:
@@ -342,7 +343,7 @@ def resolve_dispute(dispute_id, staff_jurisdiction: Jurisdiction, staff_user, *,
     if not resolution:
         raise DomainError("RESOLUTION_REQUIRED", "请填写处理说明，劳动者会看到该说明。",
                           "Write a resolution the worker will see.", field="resolution")
-    with unit_of_work():
+    with transaction():
         dispute = db.session.get(Dispute, dispute_id)
         if dispute is None or not staff_jurisdiction.covers_unit(dispute.filing.unit):
             raise DomainError("DISPUTE_NOT_FOUND", "未找到该异议，或不在您的管辖范围内。",

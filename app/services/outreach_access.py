@@ -1,4 +1,4 @@
-"""Who may do what in the "1+3" services, beside jurisdiction (app.jurisdiction decides where).
+"""Who may do what in the "1+3" services, beside jurisdiction (app.queries.jurisdiction decides where).
 
 The Event coordinator manages events and key-enterprise service only; city staff everything;
 district and street staff raise desk cases and record visits in their area; employers sign up
@@ -10,16 +10,15 @@ from __future__ import annotations
 import datetime
 
 from app.domain.errors import DomainError
-from app.jurisdiction import (
+from app.domain.roles import (
     ROLE_ADMIN,
     ROLE_CITY,
     ROLE_COORDINATOR,
     ROLE_DISTRICT,
     ROLE_EMPLOYER,
     ROLE_STREET,
-    jurisdiction_of,
-    role_names,
 )
+from app.queries.jurisdiction import jurisdiction_of, role_names
 
 EVENT_MANAGERS = frozenset({ROLE_ADMIN, ROLE_CITY, ROLE_COORDINATOR})
 KEY_MANAGERS = frozenset({ROLE_ADMIN, ROLE_CITY, ROLE_COORDINATOR})

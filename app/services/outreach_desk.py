@@ -14,10 +14,10 @@ from app.domain import outreach as rules
 from app.domain.errors import DomainError
 from app.domain.outreach import DeskCategory, DeskStatus, MeetingStatus
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.org import Region, RegionLevel
 from app.models.outreach import AgendaItem, DeskCase, DeskPost, JointMeeting
 from app.models.users import BeianUser
+from app.queries.jurisdiction import jurisdiction_of
 from app.services.audit import record
 from app.services.outreach_access import (
     CITY_DESK,
@@ -30,7 +30,7 @@ from app.services.outreach_access import (
     user_of,
 )
 from app.services.outreach_enterprises import unit_by_credit_code
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 UNCLOSED = (DeskStatus.OPEN, DeskStatus.ANSWERED)
 
@@ -116,7 +116,7 @@ def raise_case(inp: DeskInput, actor, today: datetime.date | None = None) -> Des
             raise rules.out_of_jurisdiction("提交疑难问题", unit.name, scope_name(user))
         if jurisdiction_of(user).scope == "all":
             district_id = unit.district_id
-    with unit_of_work():
+    with transaction():
         case = DeskCase(district_id=district_id, street_id=street_id,
                         unit_id=unit.id if unit else None,
                         category=DeskCategory[inp.category], title=inp.title.strip(),
@@ -145,7 +145,7 @@ def post(case_id: int, body: str, actor) -> DeskPost:
                           field="body")
     by_city = has_role(user, CITY_DESK)
     status = rules.status_after_post(case.status, by_city=by_city)
-    with unit_of_work():
+    with transaction():
         entry = DeskPost(case_id=case.id, author_id=getattr(user, "id", None), by_city=by_city,
                          body=body.strip())
         db.session.add(entry)
@@ -172,7 +172,7 @@ def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, a
     if due_date is not None and due_date < datetime.date.today():
         raise DomainError("DESK_DUE_PAST", "答复期限不能早于今天，请重新选择。",
                           "The due date cannot be in the past.", field="due_date")
-    with unit_of_work():
+    with transaction():
         case.owner_id = owner.id if owner else None
         case.due_date = due_date
         record("desk_case", case.id, "assign",
@@ -187,7 +187,7 @@ def close(case_id: int, actor) -> DeskCase:
     if case is None:
         raise not_found("疑难问题")
     rules.check_can_close(case.status)
-    with unit_of_work():
+    with transaction():
         case.status = DeskStatus.CLOSED
         case.closed_at = now()
         record("desk_case", case.id, "close")
@@ -251,7 +251,7 @@ def schedule_meeting(inp: MeetingInput, actor) -> JointMeeting:
     require(user, CITY_DESK, "安排联席会议")
     rules.check_meeting(meets_at=inp.meets_at, venue=inp.venue)
     title = (inp.title or "").strip() or f"{rules.quarter_label(inp.meets_at.date())}市区用工备案联席会议"
-    with unit_of_work():
+    with transaction():
         meeting = JointMeeting(title=title, meets_at=inp.meets_at, venue=inp.venue.strip(),
                                status=MeetingStatus.SCHEDULED,
                                created_by_id=getattr(user, "id", None))
@@ -288,7 +288,7 @@ def add_agenda_item(meeting_id: int, actor, *, case_id: int | None = None,
         raise not_found("联席会议")
     if meeting.status == MeetingStatus.HELD:
         raise DomainError("MEETING_HELD", "会议已召开，议题不能再增加。", "The meeting was held.")
-    with unit_of_work():
+    with transaction():
         if case_id:
             case = case_for(user, case_id)
             if case is None:
@@ -320,7 +320,7 @@ def save_minutes(meeting_id: int, minutes: str, held: bool, actor,
     if held and not (minutes or "").strip():
         raise DomainError("MINUTES_REQUIRED", "标记会议已召开时，请填写会议纪要。",
                           "Enter the minutes.", field="minutes")
-    with unit_of_work():
+    with transaction():
         meeting.minutes = (minutes or "").strip()
         for item in meeting.items:
             if outcomes and item.id in outcomes:

@@ -14,8 +14,8 @@ from app.domain import outreach as rules
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_credit_code
 from app.domain.outreach import FollowUpStatus, ServiceCaseKind, ServiceCaseStatus
+from app.domain.roles import STAFF_ROLES
 from app.extensions import db
-from app.jurisdiction import STAFF_ROLES, jurisdiction_of
 from app.models.filings import Filing
 from app.models.outreach import (
     EnterpriseVisit,
@@ -26,6 +26,7 @@ from app.models.outreach import (
 )
 from app.models.units import Unit
 from app.models.users import BeianUser
+from app.queries.jurisdiction import jurisdiction_of
 from app.services.audit import record
 from app.services.outreach_access import (
     KEY_MANAGERS,
@@ -38,7 +39,7 @@ from app.services.outreach_access import (
     scope_name,
     user_of,
 )
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 
 @dataclass
@@ -143,7 +144,7 @@ def designate(unit: Unit, reason: str, actor) -> KeyEnterprise:
     user = user_of(actor)
     require(user, KEY_MANAGERS, "认定重点企业")
     _unit_in_jurisdiction(user, unit, "认定重点企业")
-    with unit_of_work():
+    with transaction():
         ke = key_enterprise_of_unit(unit.id)
         if ke is None:
             ke = KeyEnterprise(unit_id=unit.id, reason=(reason or "").strip(),
@@ -171,7 +172,7 @@ def assign_staff(key_enterprise_id: int, user_ids: list[int], actor) -> KeyEnter
                               "请从列表中选择。", "The chosen staff cannot serve this unit.",
                               field="staff")
         chosen.append(allowed[uid])
-    with unit_of_work():
+    with transaction():
         before = sorted(u.username for u in ke.staff)
         ke.staff = chosen
         record("key_enterprise", ke.id, "assign_staff", before={"staff": before},
@@ -189,7 +190,7 @@ def record_visit(unit: Unit, inp: VisitInput, actor,
     _unit_in_jurisdiction(user, unit, "登记走访记录")
     rules.check_visit_values(visit_date=inp.visit_date, people_met=inp.people_met,
                              problems=inp.problems, today=today or datetime.date.today())
-    with unit_of_work():
+    with transaction():
         visit = EnterpriseVisit(unit_id=unit.id, visit_date=inp.visit_date,
                                 people_met=inp.people_met.strip(), problems=inp.problems.strip(),
                                 notes=(inp.notes or "").strip(),
@@ -213,7 +214,7 @@ def add_follow_up(visit_id: int, action: str, owner_id: int | None,
         raise DomainError("FOLLOWUP_OWNER",
                           "跟进责任人应为管辖范围包括该企业的经办机构工作人员，请从列表中选择。",
                           "The owner must be staff covering the unit.", field="owner")
-    with unit_of_work():
+    with transaction():
         follow_up = VisitFollowUp(visit_id=visit.id, action=action.strip(), owner_id=owner.id,
                                   due_date=due_date, status=FollowUpStatus.OPEN)
         db.session.add(follow_up)
@@ -229,7 +230,7 @@ def set_follow_up_done(follow_up_id: int, done: bool, actor) -> VisitFollowUp:
     follow_up = db.session.get(VisitFollowUp, follow_up_id)
     if follow_up is None or visit_for(user, follow_up.visit_id) is None:
         raise not_found("跟进事项")
-    with unit_of_work():
+    with transaction():
         follow_up.status = FollowUpStatus.DONE if done else FollowUpStatus.OPEN
         follow_up.done_at = now() if done else None
         record("visit_follow_up", follow_up.id, "done" if done else "reopen")
@@ -254,7 +255,7 @@ def open_case(key_enterprise_id: int, kind: str, title: str, description: str,
     if expected_people is not None and expected_people < 0:
         raise DomainError("CASE_PEOPLE", "涉及人数不能为负数。", "People must be ≥ 0.",
                           field="expected_people")
-    with unit_of_work():
+    with transaction():
         case = ServiceCase(key_enterprise_id=ke.id, kind=ServiceCaseKind[kind],
                            title=title.strip(), description=(description or "").strip(),
                            expected_people=expected_people, status=ServiceCaseStatus.OPEN,
@@ -271,7 +272,7 @@ def close_case(case_id: int, actor) -> ServiceCase:
     case = case_for(user, case_id)
     if case is None:
         raise not_found("专项服务")
-    with unit_of_work():
+    with transaction():
         case.status = ServiceCaseStatus.CLOSED
         case.closed_at = now()
         record("service_case", case.id, "close")
@@ -313,7 +314,7 @@ def link_filings(case_id: int, filing_ids: list[int], actor, *, commit: bool = T
             record("service_case", case.id, "link_filings", after={"added": len(new)})
 
     if commit:
-        with unit_of_work():
+        with transaction():
             write()
     else:
         write()

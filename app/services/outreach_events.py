@@ -1,6 +1,6 @@
 """Events (政策培训讲座、HR 经理沙龙、新网报单位培训): create and edit, sign-ups with capacity and a
 waiting list, cancellation with automatic promotion, check-in, feedback, invitations of new
-online units, reminders. Every write is one transaction (unit_of_work)."""
+online units, reminders. Every write is one transaction (transaction)."""
 
 from __future__ import annotations
 
@@ -15,9 +15,9 @@ from app.domain.errors import DomainError
 from app.domain.identifiers import validate_mobile
 from app.domain.outreach import EventKind, EventStatus, SignupStatus
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.outreach import EventInvitation, EventSignup, OutreachEvent
 from app.models.units import Unit
+from app.queries.jurisdiction import jurisdiction_of
 from app.services.audit import record
 from app.services.notices import notify_unit
 from app.services.outreach_access import (
@@ -29,7 +29,7 @@ from app.services.outreach_access import (
     require,
     user_of,
 )
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 
 @dataclass
@@ -150,7 +150,7 @@ def save_event(inp: EventInput, actor, event_id: int | None = None,
     rules.check_event_values(topic=inp.topic, starts_at=inp.starts_at, ends_at=inp.ends_at,
                              signup_deadline=inp.signup_deadline, capacity=inp.capacity,
                              venue=inp.venue)
-    with unit_of_work():
+    with transaction():
         if event_id is None:
             event = OutreachEvent(created_by_id=getattr(user, "id", None),
                                   status=EventStatus.PUBLISHED)
@@ -197,7 +197,7 @@ def cancel_event(event_id: int, actor, reason: str = "") -> OutreachEvent:
     user = user_of(actor)
     require(user, EVENT_MANAGERS, "取消活动")
     at = now()
-    with unit_of_work():
+    with transaction():
         event = _locked_event(event_id)
         if event.status == EventStatus.CANCELLED:
             return event
@@ -233,7 +233,7 @@ def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor,
         phone = validate_mobile(attendee.phone)
     except DomainError as exc:
         raise exc.for_field("attendee_phone") from exc
-    with unit_of_work():
+    with transaction():
         event = _locked_event(event_id)
         rules.check_signup_open(event.status, event.signup_deadline, at)
         duplicate = db.session.scalar(select(EventSignup.id).where(
@@ -283,7 +283,7 @@ def cancel_signup(signup_id: int, actor, at: datetime.datetime | None = None
     signup = signup_for(user, signup_id)
     if signup is None:
         raise not_found("报名记录")
-    with unit_of_work():
+    with transaction():
         event = _locked_event(signup.event_id)
         db.session.refresh(signup)
         if signup.status == SignupStatus.CANCELLED:
@@ -311,7 +311,7 @@ def check_in(signup_id: int, actor, at: datetime.datetime | None = None) -> Even
         raise DomainError("CHECKIN_NOT_CONFIRMED",
                           f"{signup.attendee_name} 的报名状态是“{signup.status.value}”，"
                           "只有正式报名的人员可以签到。", "Only confirmed attendees check in.")
-    with unit_of_work():
+    with transaction():
         if signup.checked_in_at is None:
             signup.checked_in_at = at or now()
             record("event_signup", signup.id, "check_in")
@@ -329,7 +329,7 @@ def record_feedback(signup_id: int, rating: int | None, comment: str, actor) -> 
                           f"{signup.attendee_name} 未签到，不能登记反馈。请先签到。",
                           "Check the attendee in first.", field="rating")
     rules.check_rating(rating)
-    with unit_of_work():
+    with transaction():
         signup.feedback_rating = rating
         signup.feedback_comment = (comment or "").strip()[:2000]
         record("event_signup", signup.id, "feedback", after={"rating": rating})
@@ -420,7 +420,7 @@ def send_reminders(at: datetime.datetime | None = None) -> dict:
     """Remind each unit with confirmed attendees of an event starting within 24 hours (once)."""
     at = at or now()
     sent = 0
-    with unit_of_work():
+    with transaction():
         signups = db.session.scalars(
             select(EventSignup).join(OutreachEvent)
             .where(OutreachEvent.status == EventStatus.PUBLISHED,

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models.outreach import KnowledgeArticle
 from app.services.audit import record
 from app.services.outreach_access import KB_EDITORS, not_found, now, require, user_of
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "content" / "knowledge"
 FILING_TYPE_NAMES = ("HIRE", "RENEWAL", "TRANSFER", "TERMINATION")
@@ -73,7 +73,7 @@ def save_article(inp: ArticleInput, actor, article_id: int | None = None) -> Kno
     """Create (as a draft) or change an article; staff edits are never overwritten by seed()."""
     user = user_of(actor)
     require(user, KB_EDITORS, "编辑知识库")
-    with unit_of_work():
+    with transaction():
         if article_id is None:
             article = KnowledgeArticle(status=ArticleStatus.DRAFT)
         else:
@@ -100,7 +100,7 @@ def save_article(inp: ArticleInput, actor, article_id: int | None = None) -> Kno
 def set_published(article_id: int, published: bool, actor) -> KnowledgeArticle:
     user = user_of(actor)
     require(user, KB_EDITORS, "发布知识库文章")
-    with unit_of_work():
+    with transaction():
         article = db.session.get(KnowledgeArticle, article_id)
         if article is None:
             raise not_found("文章")
@@ -163,7 +163,7 @@ def load_knowledge(directory: Path | str | None = None) -> dict:
     counts = {"created": 0, "updated": 0, "unchanged": 0, "kept_staff_edits": 0}
     if not folder.is_dir():
         return counts
-    with unit_of_work():
+    with transaction():
         for path in sorted(folder.glob("*.md")):
             text = path.read_text(encoding="utf-8")
             meta, body = parse_front_matter(text, source=path.name)

@@ -32,7 +32,7 @@ from app.models.documents import UnitSeal
 from app.models.org import Office
 from app.models.units import Unit
 from app.services.audit import record
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 FONT_PATH = Path(__file__).resolve().parent.parent / "static" / "fonts" / "wqy-microhei.ttc"
 SEAL_RED = (214, 16, 24, 235)
@@ -183,7 +183,7 @@ def save_unit_seal(unit: Unit, data: bytes, user=None) -> UnitSeal:
     """Store (or replace) a unit's uploaded seal. Documents already rendered keep the seal they
     were signed with; new documents use this one."""
     width, height = check_seal_png(data)
-    with unit_of_work():
+    with transaction():
         seal = db.session.scalar(select(UnitSeal).where(UnitSeal.unit_id == unit.id))
         if seal is None:
             seal = UnitSeal(unit_id=unit.id)
@@ -198,7 +198,7 @@ def save_unit_seal(unit: Unit, data: bytes, user=None) -> UnitSeal:
 
 
 def remove_unit_seal(unit: Unit, user=None) -> bool:
-    with unit_of_work():
+    with transaction():
         seal = db.session.scalar(select(UnitSeal).where(UnitSeal.unit_id == unit.id))
         if seal is None:
             return False

@@ -44,7 +44,7 @@ from app.models.stats import (
     StatsTermination,
 )
 from app.models.units import Unit
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 log = logging.getLogger(__name__)
 

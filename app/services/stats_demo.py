@@ -35,7 +35,7 @@ from app.models.filings import Channel, Employment, Filing
 from app.models.org import Office, Region
 from app.models.people import Person
 from app.models.units import Unit, UnitStatus
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 
 MARKER = "demo-history:"
 YEARS = 5

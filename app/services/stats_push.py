@@ -18,14 +18,14 @@ from app.domain import stats as ds
 from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
 from app.extensions import db
-from app.jurisdiction import Jurisdiction
 from app.models.codes import TerminationReason
 from app.models.filings import Employment, Filing
 from app.models.people import person_special_group
 from app.models.stats import ServicePush
 from app.models.units import Unit
+from app.queries.jurisdiction import Jurisdiction
 from app.services.audit import record
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
 
 HISTORY_QUARTERS = 4
 GRADUATE_GROUP = "GRAD"
@@ -151,7 +151,7 @@ def mark(push_id, jurisdiction: Jurisdiction, user, status: str, note: str) -> S
         raise DomainError("PUSH_NOTE_REQUIRED",
                           "请在“备注”中写明联系情况（联系人、方式、单位需求），再保存。",
                           "Describe the contact in the note.", "note")
-    with unit_of_work():
+    with transaction():
         row = get_in(jurisdiction, push_id)
         if row is None:
             raise LookupError(push_id)

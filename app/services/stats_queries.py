@@ -14,7 +14,6 @@ from sqlalchemy import func, select
 from app.domain import stats as ds
 from app.domain.filing_rules import RETURN_REASONS
 from app.extensions import db
-from app.jurisdiction import Jurisdiction
 from app.models.codes import IndustrySection, OwnershipType, SpecialGroup, TerminationReason
 from app.models.org import Office, Region, RegionLevel
 from app.models.stats import (
@@ -26,6 +25,7 @@ from app.models.stats import (
     StatsSpecialGroup,
     StatsTermination,
 )
+from app.queries.jurisdiction import Jurisdiction
 
 TYPES = ("HIRE", "RENEWAL", "TRANSFER", "TERMINATION")
 CHANNELS = ("ONLINE", "COUNTER", "BULK", "API")

@@ -22,10 +22,10 @@ from app.domain.errors import DomainError
 from app.domain.filing_rules import RETURN_REASONS, FilingStatus, FilingType
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Channel
 from app.models.units import Unit
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import bulk as bulk_service
 from app.services.audit import record
 from app.services.filings import Actor

@@ -13,8 +13,8 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import or_, select
 
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.units import Unit
+from app.queries.jurisdiction import jurisdiction_of
 from app.views.portal import UNIT_STATUS_CLASSES, UnitFilingPages
 
 SEARCH_LIMIT = 50

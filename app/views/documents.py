@@ -38,9 +38,9 @@ from app.domain.documents import (
 )
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.documents import Document, UnitSeal
 from app.models.units import Unit
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import documents as document_service
 from app.services import seals as seal_service
 from app.services.audit import record

@@ -3,7 +3,7 @@
 from flask import g
 from flask_appbuilder import IndexView, expose
 
-from app.jurisdiction import jurisdiction_of
+from app.queries.jurisdiction import jurisdiction_of
 
 
 class BeianIndexView(IndexView):

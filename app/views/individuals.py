@@ -14,13 +14,14 @@ from app.domain.errors import DomainError
 from app.domain.identifiers import mask_citizen_id
 from app.domain.individuals import ChangeField, DisputeKind, DisputeStatus, RequestStatus
 from app.extensions import appbuilder, db
-from app.jurisdiction import current_jurisdiction, jurisdiction_of
 from app.models.codes import EducationLevel
 from app.models.filings import Filing
 from app.models.individuals import ChangeRequest, Dispute
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import individuals as svc
 from app.services.filings import Upload
 from app.views.base import JurisdictionModelView, rate_limit_posts
+from app.views.filters import current_jurisdiction
 
 
 def _upload(name):

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from app.domain.errors import DomainError
 from app.domain.outreach import DeskStatus, MeetingStatus, age_bucket
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.org import Region, RegionLevel
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import outreach_desk as desk
 from app.services.outreach_access import CITY_DESK, has_role
 from app.views.base import found_or_404

@@ -26,9 +26,9 @@ from flask_appbuilder.security.decorators import has_access
 from app.domain.errors import DomainError
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
-from app.jurisdiction import jurisdiction_of
 from app.models.outreach import VisitFollowUp
 from app.models.units import Unit
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import documents as document_service
 from app.services import outreach_enterprises as ke
 from app.services.audit import record

@@ -18,12 +18,13 @@ from wtforms.validators import Optional, Regexp, ValidationError
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id, validate_mobile
 from app.extensions import db
-from app.jurisdiction import PersonJurisdictionFilter, RegionJurisdictionFilter, jurisdiction_of
 from app.models.org import RegionLevel
 from app.models.people import Person
+from app.queries.jurisdiction import jurisdiction_of
 from app.services import people as people_service
 from app.services.audit import pending_changes, plain, record
 from app.views.base import DomainValidator, JurisdictionModelView, rollback_on_error
+from app.views.filters import PersonJurisdictionFilter, RegionJurisdictionFilter
 
 PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "district_id",
                        "street_id", "household_region_code")

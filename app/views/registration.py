@@ -12,12 +12,12 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from sqlalchemy import select
 
 from app.domain.errors import DomainError
+from app.domain.roles import ROLE_EMPLOYER
 from app.extensions import appbuilder, db
-from app.jurisdiction import ROLE_EMPLOYER
 from app.models.org import Office
 from app.models.units import UnitStatus
 from app.security import password_complexity
-from app.services.tx import begin_write
+from app.services.transaction import begin_write
 from app.services.units import register_unit
 from app.views.base import rate_limit_posts
 from app.views.forms import UnitRegistrationForm, add_error, attach_domain_error

@@ -39,15 +39,16 @@ from app.domain.filing_rules import (
 )
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
-from app.jurisdiction import Jurisdiction, UnitJurisdictionFilter, current_jurisdiction
 from app.models.audit import AuditLog
 from app.models.codes import ContractType, EmploymentForm, TerminationReason
 from app.models.filings import CorrectionRule, Filing, FilingAttachment, Notice
 from app.models.org import OfficeLevel
 from app.models.units import Unit
+from app.queries.jurisdiction import Jurisdiction
 from app.services import filings as fs
 from app.services.audit import pending_changes, record, record_access
 from app.views.base import JurisdictionModelView, rollback_on_error
+from app.views.filters import UnitJurisdictionFilter, current_jurisdiction
 
 LEVEL_LABELS = {OFFICE_LEVEL_STREET: "街道级", OFFICE_LEVEL_DISTRICT: "区级",
                 OFFICE_LEVEL_CITY: "市级"}

@@ -1,7 +1,7 @@
 """Views of the stats capability: the barometer dashboards (就业晴雨表), their exports, and the
 service-push work list (精准推送).
 
-Every endpoint decides the viewer's scope through app.jurisdiction first: city-wide staff see the
+Every endpoint decides the viewer's scope through app.queries.jurisdiction first: city-wide staff see the
 city or a district they pick, district (and street) staff their own district only — asking for
 another district is refused (403). Pages read only the aggregate tables."""
 
@@ -21,14 +21,14 @@ from sqlalchemy.orm import joinedload
 from app.domain import stats as ds
 from app.domain.errors import DomainError
 from app.extensions import db
-from app.jurisdiction import current_jurisdiction
 from app.models.stats import ServicePush
 from app.models.units import Unit
 from app.services import stats_push
 from app.services import stats_queries as sq
 from app.services.audit import record
 from app.services.tabular import csv_bytes, xlsx_bytes
-from app.services.tx import unit_of_work
+from app.services.transaction import transaction
+from app.views.filters import current_jurisdiction
 
 EXPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                   "csv": "text/csv; charset=utf-8"}
@@ -95,7 +95,7 @@ class StatsDashboardView(BaseView):  # 就业晴雨表
             data = xlsx_bytes(table.headers, table.rows, sheet_title=table.title)
         else:
             data = csv_bytes(table.headers, table.rows)
-        with unit_of_work():
+        with transaction():
             record("stats_export", name, "export",
                    after={**scope.describe(), "format": fmt, "rows": len(table.rows)})
         filename = (f"{table.title}_{scope.district_name}_{scope.months.start:%Y%m}-"

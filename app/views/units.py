@@ -11,12 +11,12 @@ from wtforms.validators import ValidationError
 from app.domain.errors import DomainError
 from app.domain.organisation import check_street_in_district
 from app.extensions import appbuilder, db
-from app.jurisdiction import RegionJurisdictionFilter, UnitJurisdictionFilter
 from app.models.org import RegionLevel
 from app.models.units import Unit
 from app.services import units as unit_service
 from app.services.audit import pending_changes, plain, record
 from app.views.base import JurisdictionModelView, checkbox_fields, rollback_on_error
+from app.views.filters import RegionJurisdictionFilter, UnitJurisdictionFilter
 
 _DISTRICTS = [["level", FilterEqual, RegionLevel.DISTRICT], ["id", RegionJurisdictionFilter, None]]
 _STREETS = [["level", FilterEqual, RegionLevel.STREET], ["id", RegionJurisdictionFilter, None]]

@@ -1,5 +1,7 @@
 """Jurisdiction (管辖范围): which units and persons a user may see and act on.
 
+The read layer applies it; faces never build their own clauses.
+
 A staff user's jurisdiction is their office's region and everything below it; an employer user's
 is their own unit; an individual's is their own person record. Every view, action, dropdown,
 custom endpoint and API resource filters through the clauses built here, so the rule lives once.
@@ -9,22 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask import g, has_request_context
-from flask_appbuilder.models.filters import BaseFilter
 from sqlalchemy import false, true
 
+from app.domain.roles import ROLE_ADMIN, ROLE_EMPLOYER, ROLE_INDIVIDUAL, STAFF_ROLES
 from app.models.org import OfficeLevel
 from app.models.people import Person
 from app.models.units import Unit
-
-ROLE_ADMIN = "Admin"
-ROLE_CITY = "CityStaff"
-ROLE_DISTRICT = "DistrictStaff"
-ROLE_STREET = "StreetStaff"
-ROLE_COORDINATOR = "EventCoordinator"
-ROLE_EMPLOYER = "Employer"
-ROLE_INDIVIDUAL = "Individual"
-STAFF_ROLES = (ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR)
 
 
 @dataclass(frozen=True)
@@ -129,37 +121,3 @@ def jurisdiction_of(user) -> Jurisdiction:
     if ROLE_INDIVIDUAL in roles and getattr(user, "person_id", None):
         return Jurisdiction("person", person_id=user.person_id)
     return NOWHERE
-
-
-def current_jurisdiction() -> Jurisdiction:
-    if not has_request_context():
-        return NOWHERE
-    return jurisdiction_of(getattr(g, "user", None))
-
-
-class UnitJurisdictionFilter(BaseFilter):
-    """FAB base filter: only units in the current user's jurisdiction."""
-
-    name = "jurisdiction"
-    arg_name = "jur"
-
-    def apply(self, query, value):
-        return query.filter(current_jurisdiction().unit_clause())
-
-
-class PersonJurisdictionFilter(BaseFilter):
-    name = "jurisdiction"
-    arg_name = "jur"
-
-    def apply(self, query, value):
-        return query.filter(current_jurisdiction().person_clause())
-
-
-class RegionJurisdictionFilter(BaseFilter):
-    name = "jurisdiction"
-    arg_name = "jur"
-
-    def apply(self, query, value):
-        from app.models.org import Region
-
-        return query.filter(current_jurisdiction().region_clause(Region))

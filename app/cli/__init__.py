@@ -103,11 +103,17 @@ def create_user_command(username, name, email, role, office_name, unit_credit_co
     click.echo(f"user {username} created with role {role}")
 
 
-def register_cli(app: Flask) -> None:
-    app.cli.add_command(beian)
-    from app.features import features
-    from app.jobs import register_commands as register_document_commands
+# Each capability's commands: a module of this package with `register(beian_group)`.
+COMMAND_MODULES = ("app.cli.scheduler", "app.cli.documents")
 
-    register_document_commands(beian)
+
+def register_cli(app: Flask) -> None:
+    import importlib
+
+    from app.features import features
+
+    app.cli.add_command(beian)
+    for name in COMMAND_MODULES:
+        importlib.import_module(name).register(beian)
     for feature in features():
         feature.register_commands(beian)

@@ -1,0 +1,62 @@
+"""The scheduler process: every job added to APScheduler, each run claimed once per window."""
+
+from __future__ import annotations
+
+import datetime
+import logging
+
+from flask import Flask
+
+from app.jobs import JOB_DEFAULTS, Job, jobs, run_key
+
+log = logging.getLogger(__name__)
+
+
+def run_claimed(app: Flask, job: Job, at: datetime.datetime | None = None) -> dict | None:
+    """Run one job once, if this process wins the claim of the current window."""
+    from app.extensions import db
+    from app.services.documents import claim_run
+
+    with app.app_context():
+        try:
+            if not claim_run(job.name, run_key(job.every_seconds, at)):
+                return None
+            result = job.func()
+            if any(result.values()):
+                log.info("job %s: %s", job.name, result)
+            return result
+        except Exception:  # a failed run must not kill the scheduler
+            log.exception("job %s failed", job.name)
+            db.session.rollback()
+            return None
+
+
+def build_scheduler(app: Flask, scheduler_class=None):
+    """A scheduler with every job added, not started."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from apscheduler.triggers.cron import CronTrigger
+    from apscheduler.triggers.interval import IntervalTrigger
+
+    scheduler = (scheduler_class or BlockingScheduler)(job_defaults=dict(JOB_DEFAULTS))
+    for job in jobs(app):
+        if job.cron:
+            trigger, first_run = CronTrigger(**job.cron), {}
+        else:
+            trigger = IntervalTrigger(seconds=job.every_seconds)
+            first_run = {"next_run_time": datetime.datetime.now()}
+        options = dict(JOB_DEFAULTS)
+        if job.misfire_grace_time is not None:
+            options["misfire_grace_time"] = job.misfire_grace_time
+        scheduler.add_job(run_claimed, trigger, args=(app, job), id=job.name, name=job.name,
+                          replace_existing=True, **first_run, **options)
+    return scheduler
+
+
+def run_scheduler(app: Flask) -> None:
+    """The scheduler process's main loop (blocks until interrupted)."""
+    scheduler = build_scheduler(app)
+    log.info("scheduler started with jobs: %s", ", ".join(j.id for j in scheduler.get_jobs()))
+    try:
+        scheduler.start()
+    except (KeyboardInterrupt, SystemExit):
+        pass

@@ -1,13 +1,15 @@
 # Beian — two commands on a fresh machine with Python 3.11:
-#   make run   virtualenv, pinned requirements, migrations, roles, demo city, server on :5000
-#   make test  the whole test suite (SQLite; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+#   make run        virtualenv, pinned requirements, migrations, roles, demo city, server on :5000
+#   make test       the test suite (SQLite; TEST_DATABASE_URL=postgresql://... for PostgreSQL)
+#   make test-slow  the slow system tests: browser walks (and, as they come, topology, directory,
+#                   restore drill); .ci/run runs both
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app run
 STAMP  := $(VENV)/.installed
 
-.PHONY: run test setup db lint clean bench
+.PHONY: run test test-slow setup db lint clean bench
 
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,7 +31,10 @@ run: db
 	$(FLASK) run --host 127.0.0.1 --port 5000
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+test-slow: $(STAMP)
+	$(BIN)/python -m pytest -q -m "browser or slow"
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

@@ -188,6 +188,20 @@ SETTINGS: tuple[Setting, ...] = (
 for _setting in SETTINGS:
     setattr(Config, _setting.name, _setting.from_environment())
 
+# Settings whose environment variable is read again when an app is created (not only when this
+# module is imported), so a process can set them before create_app().
+LATE_ENVIRONMENT = ("RATELIMIT_STORAGE_URI",)
+
+
+def apply_environment(mapping) -> None:
+    """Apply the environment to an app's config: every declared setting, and LATE_ENVIRONMENT."""
+    for setting in SETTINGS:
+        if os.environ.get(setting.name) not in (None, ""):
+            mapping[setting.name] = setting.from_environment()
+    for name in LATE_ENVIRONMENT:
+        if os.environ.get(name):
+            mapping[name] = os.environ[name]
+
 
 class TestConfig(Config):
     TESTING = True

@@ -6,6 +6,7 @@ from flask import Flask
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import config as settings
 from app.extensions import appbuilder, csrf, db, migrate
 
 
@@ -13,7 +14,7 @@ def create_app(config: object | str = "config.Config") -> Flask:
     """Build the web application. Starts no scheduler and syncs no permissions (see cli.py)."""
     app = Flask(__name__, instance_relative_config=False)
     app.config.from_object(config)
-    _override_from_environment(app)
+    settings.apply_environment(app.config)
 
     db.init_app(app)
     _configure_sqlite(app)
@@ -36,14 +37,6 @@ def create_app(config: object | str = "config.Config") -> Flask:
     register_cli(app)
     register_web_hooks(app)
     return app
-
-
-def _override_from_environment(app: Flask) -> None:
-    import os
-
-    for key in ("RATELIMIT_STORAGE_URI",):
-        if os.environ.get(key):
-            app.config[key] = os.environ[key]
 
 
 def _migrations_dir():

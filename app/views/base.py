@@ -12,7 +12,7 @@ from wtforms import BooleanField
 from wtforms.validators import ValidationError
 
 from app.domain.errors import DomainError
-from app.extensions import db
+from app.services.transaction import discard
 
 
 def found_or_404(item):
@@ -85,7 +85,7 @@ def rollback_on_error():
     try:
         yield
     except Exception:
-        db.session.rollback()
+        discard()
         raise
 
 

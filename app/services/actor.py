@@ -54,7 +54,7 @@ class Actor:
         return self.user.username if self.is_authenticated else SYSTEM
 
     @property
-    def roles(self) -> set[str]:
+    def role_names(self) -> set[str]:
         return {r.name for r in getattr(self.user, "roles", None) or []}
 
     @property
@@ -63,7 +63,7 @@ class Actor:
 
     @property
     def is_admin(self) -> bool:
-        return "Admin" in self.roles
+        return "Admin" in self.role_names
 
     @property
     def channel(self) -> Channel:

@@ -7,14 +7,21 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV   := .venv
 BIN    := $(VENV)/bin
 FLASK  := $(BIN)/flask --app run
+PORT   ?= 5000
 STAMP  := $(VENV)/.installed
+DEVSTAMP := $(VENV)/.installed-dev
 
 .PHONY: run test test-slow setup db lint clean bench
 
+# make run installs the runtime only; make test adds the test and development tools.
 $(STAMP): requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements.txt
 	touch $(STAMP)
+
+$(DEVSTAMP): $(STAMP) requirements-dev.txt
+	$(BIN)/pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	touch $(DEVSTAMP)
 
 setup: $(STAMP)
 
@@ -28,15 +35,15 @@ db: $(STAMP)
 run: db
 	$(FLASK) beian scheduler & sched=$$!; \
 	trap 'kill $$sched 2>/dev/null' EXIT INT TERM; \
-	$(FLASK) run --host 127.0.0.1 --port 5000
+	$(FLASK) run --host 127.0.0.1 --port $(PORT)
 
-test: $(STAMP)
+test: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -m "not browser and not slow"
 
-test-slow: $(STAMP)
+test-slow: $(DEVSTAMP)
 	$(BIN)/python -m pytest -q -m "browser or slow"
 
-lint: $(STAMP)
+lint: $(DEVSTAMP)
 	$(BIN)/ruff check .
 
 clean:

@@ -26,9 +26,13 @@ def _env_int(name: str, default: int) -> int:
 
 
 def _secret_key() -> str:
-    """SECRET_KEY from the environment, else generated once into instance/secret_key."""
+    """SECRET_KEY from the environment, else (outside production) generated once into
+    instance/secret_key. In production a missing key stays empty and the app refuses to start:
+    a key generated per host would make every other host reject the sessions."""
     if os.environ.get("SECRET_KEY"):
         return os.environ["SECRET_KEY"]
+    if os.environ.get("BEIAN_ENV") == "production":
+        return ""
     INSTANCE_DIR.mkdir(parents=True, exist_ok=True)
     path = INSTANCE_DIR / "secret_key"
     if not path.exists():
@@ -130,9 +134,38 @@ class Setting:
         raw = os.environ.get(self.name)
         if raw is None or raw == "":
             return self.default
+        return self.parse(raw)
+
+    def parse(self, raw: str):
+        """The value of a text (environment) setting; MalformedSetting says what is wrong."""
+        text = raw.strip()
         if self.type is bool:
-            return raw.strip().lower() in {"1", "true", "yes", "on"}
-        return self.type(raw)
+            if text.lower() in {"1", "true", "yes", "on"}:
+                return True
+            if text.lower() in {"0", "false", "no", "off"}:
+                return False
+            raise MalformedSetting(f"{self.name}={raw!r}: expected true/false (1/0, yes/no)")
+        try:
+            return self.type(text)
+        except ValueError:
+            raise MalformedSetting(
+                f"{self.name}={raw!r}: expected {self.type.__name__} ({self.meaning})") from None
+
+
+class MalformedSetting(ValueError):
+    """A setting's text cannot be read as its type."""
+
+
+# Settings whose environment variable could not be read: reported at start-up, one line each.
+MALFORMED: list[str] = []
+
+
+def _from_environment(setting: Setting):
+    try:
+        return setting.from_environment()
+    except MalformedSetting as exc:
+        MALFORMED.append(str(exc))
+        return setting.default
 
 
 MiB = 1024 * 1024
@@ -174,6 +207,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BEIAN_PUSH_SHRINK_RATIO", float, 0.2, "service push: total shrink share of the workforce"),
     Setting("BEIAN_PUSH_EMPLOYER_SHARE", float, 0.5, "service push: employer-decided terminations share"),
     Setting("BEIAN_PUSH_GRADUATE_SHARE", float, 0.3, "service push: graduate hires share"),
+    # Operations.
+    Setting("BEIAN_PROXY_HOPS", int, 0, "reverse proxies in front of the app (nginx: 1); their X-Forwarded-* headers are trusted"),
+    Setting("BEIAN_LOG_FORMAT", str, "text", "log lines as text or json"),
+    Setting("BEIAN_LOG_LEVEL", str, "INFO", "the least severe log level written"),
+    Setting("BEIAN_METRICS_ALLOW", str, "127.0.0.1/32,::1/128", "networks whose clients may read /metrics"),
+    Setting("BEIAN_METRICS_CACHE_SECONDS", int, 30, "how long /metrics reuses the platform's figures"),
+    Setting("PROMETHEUS_MULTIPROC_DIR", str, "", "a directory the gunicorn workers share their metrics through"),
     # Filing rules (RULES.md policy choices of the city).
     Setting("BEIAN_MIN_WORKING_AGE", int, 16, "minimum age at the start of a hire"),
     Setting("BEIAN_HIRE_DEADLINE_DAYS", int, 30, "days after the start date to file a hire"),
@@ -186,21 +226,33 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 for _setting in SETTINGS:
-    setattr(Config, _setting.name, _setting.from_environment())
+    setattr(Config, _setting.name, _from_environment(_setting))
 
 # Settings whose environment variable is read again when an app is created (not only when this
 # module is imported), so a process can set them before create_app().
 LATE_ENVIRONMENT = ("RATELIMIT_STORAGE_URI",)
 
 
-def apply_environment(mapping) -> None:
-    """Apply the environment to an app's config: every declared setting, and LATE_ENVIRONMENT."""
+def apply_environment(mapping) -> list[str]:
+    """Apply the environment to an app's config (every declared setting, and LATE_ENVIRONMENT);
+    returns one line per malformed value (the default is kept for it)."""
+    problems = []
     for setting in SETTINGS:
         if os.environ.get(setting.name) not in (None, ""):
-            mapping[setting.name] = setting.from_environment()
+            try:
+                mapping[setting.name] = setting.from_environment()
+            except MalformedSetting as exc:
+                problems.append(str(exc))
     for name in LATE_ENVIRONMENT:
         if os.environ.get(name):
             mapping[name] = os.environ[name]
+    return problems
+
+
+def config_file() -> str | None:
+    """An optional Python file of settings (like superset_config.py): BEIAN_CONFIG=/etc/beian/config.py.
+    Its UPPER-CASE names override the defaults; the environment overrides the file."""
+    return os.environ.get("BEIAN_CONFIG") or None
 
 
 class TestConfig(Config):

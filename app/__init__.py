@@ -13,8 +13,7 @@ from app.extensions import appbuilder, csrf, db, migrate
 def create_app(config: object | str = "config.Config") -> Flask:
     """Build the web application. Starts no scheduler and syncs no permissions (see cli.py)."""
     app = Flask(__name__, instance_relative_config=False)
-    app.config.from_object(config)
-    settings.apply_environment(app.config)
+    _load_settings(app, config)
 
     db.init_app(app)
     _configure_sqlite(app)
@@ -36,7 +35,45 @@ def create_app(config: object | str = "config.Config") -> Flask:
 
     register_cli(app)
     register_web_hooks(app)
+    _register_ops(app)
     return app
+
+
+def _load_settings(app: Flask, config: object | str) -> None:
+    """Defaults (config.py), then the optional settings file (BEIAN_CONFIG), then the
+    environment. A malformed value, or in production a missing secret, key, public address,
+    PostgreSQL or shared rate-limit store, stops the start with one line per problem."""
+    from app.ops.checks import refuse_to_start_unless_ready
+
+    app.config.from_object(config)
+    malformed = list(settings.MALFORMED)
+    path = settings.config_file()
+    if path:
+        try:
+            app.config.from_pyfile(path)
+        except (OSError, SyntaxError) as exc:
+            malformed.append(f"BEIAN_CONFIG={path}: {exc}")
+    malformed += settings.apply_environment(app.config)
+    refuse_to_start_unless_ready(app.config, malformed)
+
+
+def _register_ops(app: Flask) -> None:
+    """Behind the proxy, health and readiness, metrics, request ids and structured logs."""
+    from werkzeug.middleware.proxy_fix import ProxyFix
+
+    from app.ops.health import register_health
+    from app.ops.logs import configure_logging, register_request_ids
+    from app.ops.metrics import register_metrics
+
+    hops = int(app.config["BEIAN_PROXY_HOPS"])
+    if hops:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops,
+                                x_port=hops)
+    register_request_ids(app)
+    register_health(app)
+    register_metrics(app)
+    if app.config["BEIAN_LOG_FORMAT"] == "json":
+        configure_logging(app.config["BEIAN_LOG_LEVEL"], "json")
 
 
 def _migrations_dir():

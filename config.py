@@ -42,6 +42,15 @@ def _secret_key() -> str:
     return path.read_text().strip()
 
 
+class _InstanceDir:
+    """Config.BEIAN_INSTANCE_DIR, read from the environment when the app is created (Flask's
+    from_object), not when this module is imported: tests and benchmarks set
+    BEIAN_INSTANCE_DIR just before they create their app."""
+
+    def __get__(self, obj, owner=None) -> str:
+        return os.environ.get("BEIAN_INSTANCE_DIR") or str(BASE_DIR / "instance")
+
+
 def database_url() -> str:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{INSTANCE_DIR / 'beian.db'}"
     # psycopg 3 is the PostgreSQL driver; accept the bare scheme too.
@@ -58,7 +67,7 @@ class Config:
     APP_THEME = ""
     SECRET_KEY = _secret_key()
     BEIAN_ENV = os.environ.get("BEIAN_ENV", "development")
-    BEIAN_INSTANCE_DIR = str(INSTANCE_DIR)  # keys, generated secrets, stored files
+    BEIAN_INSTANCE_DIR = _InstanceDir()  # keys, generated secrets, stored files
     DEMO_MODE = _env_bool("BEIAN_DEMO_MODE", BEIAN_ENV != "production")
 
     SQLALCHEMY_DATABASE_URI = database_url()

@@ -24,3 +24,18 @@ def current_actor(via=None):
     from app.services.actor import Actor
 
     return Actor.of(getattr(g, "user", None), via=via, ip=request.remote_addr or "")
+
+
+def public_base_url() -> str:
+    """Where the QR code of a document enqueued by this request points: BEIAN_PUBLIC_URL, else
+    this request's host when it is listed in FAB_SAFE_REDIRECT_HOSTS (a forged Host header must
+    not end up in a signed PDF), else the documents' default."""
+    from flask import current_app
+
+    from app.services.documents.agency import default_base_url
+
+    host = (request.host or "").split(":")[0]
+    safe_hosts = current_app.config["FAB_SAFE_REDIRECT_HOSTS"] or []
+    if current_app.config["BEIAN_PUBLIC_URL"] or host not in safe_hosts:
+        return default_base_url()
+    return request.host_url.rstrip("/")

@@ -9,7 +9,7 @@ Prints, one `name: value unit` a line:
   - --size forms (default 2,000, e.g. a plant closure) rendered from the queue by --workers
     processes as `flask beian documents work` runs them (forked from one warm parent, each with
     its own database connection): wall time, throughput, and each worker's peak memory as RSS,
-    PSS and USS (see app/services/document_workers.py).
+    PSS and USS (see app/services/documents/workers.py).
 
 Targets (issue "E-stamped documents"): p95 ≤ 100 ms unsigned, ≤ 150 ms signed; 2,000 forms
 ≤ 120 s with two workers; ≤ 150 MB per worker."""
@@ -89,28 +89,31 @@ def _single_form(app, filing_id: int, samples: int) -> None:
 
     from app.extensions import db
     from app.models.filings import Filing
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
+    from app.services.documents import resources as doc_resources
+    from app.services.documents import templates as doc_templates
 
     with app.app_context():
         filing = db.session.get(Filing, filing_id)
-        document = ds.request_document(filing)
-        html = ds.render_html(filing, document)
-        ds.render_document_pdf(filing, document, sign=True)  # warm: font, key, seals
+        document = doc_queue.request_document(filing)
+        html = doc_templates.render_html(filing, document)
+        doc_render.render_document_pdf(filing, document, sign=True)  # warm: font, key, seals
 
         def baseline():
-            pisa.CreatePDF(html, dest=io.BytesIO(), path=str(ds.STATIC_DIR / "document.html"))
+            pisa.CreatePDF(html, dest=io.BytesIO(), path=str(doc_resources.STATIC_DIR / "document.html"))
 
         # Interleaved, so that whatever else the machine does falls on all three alike.
         runs = {"base": (baseline, []),
-                "unsigned": (lambda: ds.render_document_pdf(filing, document, sign=False), []),
-                "signed": (lambda: ds.render_document_pdf(filing, document, sign=True), [])}
+                "unsigned": (lambda: doc_render.render_document_pdf(filing, document, sign=False), []),
+                "signed": (lambda: doc_render.render_document_pdf(filing, document, sign=True), [])}
         for _ in range(samples):
             for func, values in runs.values():
                 started = time.perf_counter()
                 func()
                 values.append((time.perf_counter() - started) * 1000)
         base, unsigned, signed = (runs[k][1] for k in ("base", "unsigned", "signed"))
-        pdf = ds.render_document_pdf(filing, document, sign=True)
+        pdf = doc_render.render_document_pdf(filing, document, sign=True)
         db.session.rollback()
     base_median, base_p95 = report("baseline_xhtml2pdf_same_html", base)
     median, p95 = report("form_unsigned", unsigned)
@@ -126,7 +129,7 @@ def _pool(database_url: str, instance_dir: str, workers: int, queue) -> None:
     app, warmed once, forking the render workers."""
     os.environ["BEIAN_INSTANCE_DIR"] = instance_dir
     from app import create_app
-    from app.services.document_workers import run_pool
+    from app.services.documents.workers import run_pool
     from config import TestConfig
 
     app = create_app(type("BenchWorker", (TestConfig,),
@@ -135,11 +138,11 @@ def _pool(database_url: str, instance_dir: str, workers: int, queue) -> None:
 
 
 def _batch(app, filing_ids: list[int], workers: int) -> None:
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
         started = time.perf_counter()
-        ds.enqueue_missing(limit=len(filing_ids) + 10)
+        doc_queue.enqueue_missing(limit=len(filing_ids) + 10)
         enqueue_ms = (time.perf_counter() - started) * 1000
         url = app.config["SQLALCHEMY_DATABASE_URI"]
     context = multiprocessing.get_context("spawn")
@@ -183,14 +186,15 @@ def _batch(app, filing_ids: list[int], workers: int) -> None:
 def _check_zip(app, filing_ids: list[int]) -> None:
     """Stream the whole batch as a ZIP (as the download does) and measure this process's growth."""
     from app.extensions import appbuilder
-    from app.services import documents as ds
+    from app.services.actor import Actor
+    from app.services.documents import batches as doc_batches
 
     with app.app_context():
         user = appbuilder.sm.find_user(username="city")
-        batch = ds.create_batch(user, filing_ids)
+        batch = doc_batches.create_batch(Actor.of(user), filing_ids)
         before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         started = time.perf_counter()
-        total = sum(len(chunk) for chunk in ds.iter_batch_zip(batch))
+        total = sum(len(chunk) for chunk in doc_batches.iter_batch_zip(batch))
         elapsed = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     print(f"zip_size: {total / 1024 / 1024:.1f} MB")

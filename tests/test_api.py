@@ -308,7 +308,8 @@ def test_document_endpoint_queues_then_serves_the_pdf(app, api, key_a):
     with app.app_context():
         from app.extensions import db
         from app.models.documents import DocumentStatus
-        from app.services.documents import document_of, render_claimed
+        from app.services.documents.queue import document_of
+        from app.services.documents.render import render_claimed
 
         document = document_of(filed["id"])
         document.status, document.claimed_by = DocumentStatus.RENDERING, "api-test"

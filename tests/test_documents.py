@@ -23,7 +23,7 @@ from sqlalchemy import select
 
 from app.domain import documents as document_rules
 from app.domain.identifiers import make_citizen_id, make_credit_code
-from app.services.seals import SIZE as SEAL_SIZE
+from app.services.documents.seals import SIZE as SEAL_SIZE
 
 _seq = itertools.count(900)
 _codes = itertools.count(1)
@@ -96,11 +96,12 @@ def terminate(filing, who="city"):
 
 def render(filing) -> bytes:
     """Enqueue the filing's document and work the queue, as the scheduler does."""
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
-    ds.request_document(filing)
-    ds.render_pending()
-    document = ds.document_of(filing.id)
+    doc_queue.request_document(filing)
+    doc_render.render_pending()
+    document = doc_queue.document_of(filing.id)
     assert document.status == document_rules.DocumentStatus.READY, document.error
     return document.pdf
 
@@ -227,16 +228,16 @@ def test_pdftotext_finds_the_chinese_text(rendered, tmp_path):
 
 
 def test_the_qr_code_and_printed_url_use_beian_public_url(ctx, known, setting):
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     setting("BEIAN_PUBLIC_URL", "https://beian.example.cn/")
     filing = hire(known["unit_in"])
-    code = ds.request_document(filing).verification_code
+    code = doc_queue.request_document(filing).verification_code
     assert f"https://beian.example.cn/verify/{code}" in pdf_text(render(filing))
 
 
 def test_a_forged_host_header_does_not_end_up_in_a_signed_document(app, setting):
-    from app.services.documents import public_base_url
+    from app.web import public_base_url
 
     setting("BEIAN_PUBLIC_URL", None)
     with app.test_request_context("/documents/filing/1", base_url="http://evil.example/"):
@@ -281,7 +282,7 @@ def test_qr_code_decodes_to_the_verification_url(rendered, app, tmp_path):
 # -- seals ---------------------------------------------------------------------------------------
 
 def test_a_drawn_seal_is_a_round_red_transparent_png():
-    from app.services.seals import draw_seal
+    from app.services.documents.seals import draw_seal
 
     image = Image.open(io.BytesIO(draw_seal("无锡测试单位有限公司", "公章")))
     assert image.format == "PNG" and image.mode == "RGBA"
@@ -300,7 +301,7 @@ def _png(size=(200, 200), colour=(0, 90, 200, 255)) -> bytes:
 
 def _seal_error(data):
     from app.domain.errors import DomainError
-    from app.services.seals import check_seal_png
+    from app.services.documents.seals import check_seal_png
 
     with pytest.raises(DomainError) as info:
         check_seal_png(data)
@@ -334,10 +335,11 @@ def test_seal_upload_over_1000_pixels_is_too_large():
 
 def test_an_uploaded_unit_seal_replaces_the_drawn_one_on_new_documents(ctx):
     from app.extensions import appbuilder
-    from app.services.seals import save_unit_seal
+    from app.services.actor import Actor
+    from app.services.documents.seals import save_unit_seal
 
     unit = new_unit()
-    save_unit_seal(unit, _png((300, 300)), appbuilder.sm.find_user(username="city"))
+    save_unit_seal(Actor.of(appbuilder.sm.find_user(username="city")), unit, _png((300, 300)))
     pdf = render(hire(unit.id))
     sizes = sorted(Image.open(io.BytesIO(i.data)).size for i in pdf_images(pdf))
     assert (300, 300) in sizes and sizes.count((SEAL_SIZE, SEAL_SIZE)) == 1
@@ -372,19 +374,21 @@ ATTACKS = ('<img src="file:///etc/passwd">', '<img src="http://169.254.169.254/l
 
 def test_markup_in_a_filing_field_renders_as_text_and_loads_nothing(ctx, known):
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
+    from app.services.documents import resources as doc_resources
 
     filing = hire(known["unit_in"], job_title=ATTACKS[0][:60], note=" ".join(ATTACKS))
-    ds.request_document(filing)
-    document = ds.document_of(filing.id)
+    doc_queue.request_document(filing)
+    document = doc_queue.document_of(filing.id)
     assert isinstance(document, Document)
-    gate = ds.ResourceGate()
-    pdf = ds.render_unsigned(filing, document, gate)
+    gate = doc_resources.ResourceGate()
+    pdf = doc_render.render_unsigned(filing, document, gate)
     text = pdf_text(pdf).replace("\n", "")
     assert 'src="file:///etc/passwd">' in text
     assert "http://169.254.169.254/latest/meta-data/" in text
     assert gate.refused == []                                  # nothing was even asked for
-    assert set(gate.allowed) <= {ds.FONT_URL, "data:image/png"}
+    assert set(gate.allowed) <= {doc_resources.FONT_URL, "data:image/png"}
     assert "root:" not in text
     assert len(pdf_images(pdf)) == 3                           # QR + two seals, nothing else
 
@@ -392,14 +396,14 @@ def test_markup_in_a_filing_field_renders_as_text_and_loads_nothing(ctx, known):
 def test_the_renderer_refuses_local_files_and_internal_urls_even_as_markup():
     """Defence in depth: were markup ever to reach the renderer, the link_callback and the
     resource policy refuse file:// paths, absolute paths, '..' and internal addresses."""
-    from app.services import documents as ds
+    from app.services.documents import resources as doc_resources
 
     html = ("<html><body><p>x</p>" + "".join(ATTACKS)
             + '<img src="/etc/passwd"><img src="../../../../etc/passwd">'
             + '<img src="http://127.0.0.1:5000/verify/">'
             + '<img src="fonts/wqy-microhei.LICENSE.txt"></body></html>')
-    gate = ds.ResourceGate()
-    pdf = ds.html_to_pdf(html, gate)
+    gate = doc_resources.ResourceGate()
+    pdf = doc_resources.html_to_pdf(html, gate)
     assert {"file:///etc/passwd", "http://169.254.169.254/latest/meta-data/", "/etc/passwd",
             "../../../../etc/passwd", "http://127.0.0.1:5000/verify/"} <= set(gate.refused)
     assert pdf_images(pdf) == []
@@ -413,7 +417,7 @@ def _validate(pdf: bytes, app):
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
-    from app.services.documents import signing_certificate
+    from app.services.documents.signing import signing_certificate
 
     with app.app_context():
         root = signing_certificate()
@@ -461,7 +465,7 @@ def test_a_copy_with_one_byte_changed_inside_the_signed_range_fails(rendered, ap
 
 
 def test_the_development_key_is_private_to_its_owner(rendered, app):
-    from app.services.documents import DEV_BUNDLE, instance_dir
+    from app.services.documents.signing import DEV_BUNDLE, instance_dir
 
     with app.app_context():
         path = instance_dir() / DEV_BUNDLE
@@ -470,7 +474,7 @@ def test_the_development_key_is_private_to_its_owner(rendered, app):
 
 
 def test_production_refuses_to_sign_with_a_development_key(ctx, setting):
-    from app.services.documents import signing_material
+    from app.services.documents.signing import signing_material
 
     setting("BEIAN_ENV", "production")
     setting("BEIAN_SIGNING_KEY", None)
@@ -482,7 +486,7 @@ def test_production_refuses_to_sign_with_a_development_key(ctx, setting):
 
 def test_an_unrendered_document_shows_progress_then_downloads(app, client_for, known):
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import render as doc_render
 
     with app.app_context():
         filing_id = hire(known["unit_in"]).id
@@ -499,7 +503,7 @@ def test_an_unrendered_document_shows_progress_then_downloads(app, client_for, k
 
         document = db.session.scalar(select(Document).where(Document.filing_id == filing_id))
         assert document.status == document_rules.DocumentStatus.QUEUED and document.pdf is None
-        ds.render_pending()
+        doc_render.render_pending()
         receipt = document.filing.receipt_number
     assert client.get(f"/documents/status/{filing_id}").get_json()["ready"] is True
     download = client.get(f"/documents/filing/{filing_id}")
@@ -595,7 +599,7 @@ def test_individuals_get_only_documents_about_themselves(client_for, rendered):
 # -- batches -------------------------------------------------------------------------------------
 
 def test_batch_of_filings_downloads_as_one_zip_with_progress(app, client_for, known):
-    from app.services import documents as ds
+    from app.services.documents import render as doc_render
 
     with app.app_context():
         filings = [hire(known["unit_in"]) for _ in range(3)]
@@ -613,7 +617,7 @@ def test_batch_of_filings_downloads_as_one_zip_with_progress(app, client_for, kn
     assert progress["total"] == 3 and progress["done"] is False
     assert client.get(f"/documents/batch/{token}/zip").status_code == 409
     with app.app_context():
-        ds.render_pending()
+        doc_render.render_pending()
     progress = client.get(f"/documents/batch/{token}/status").get_json()
     assert progress == {**progress, "ready": 3, "done": True, "percent": 100}
     response = client.get(f"/documents/batch/{token}/zip")
@@ -628,7 +632,7 @@ def test_batch_of_filings_downloads_as_one_zip_with_progress(app, client_for, kn
 
 
 def test_batch_by_unit_and_date_range_for_staff(app, client_for, known):
-    from app.services import documents as ds
+    from app.services.documents import render as doc_render
 
     with app.app_context():
         unit = new_unit()
@@ -641,7 +645,7 @@ def test_batch_by_unit_and_date_range_for_staff(app, client_for, known):
     assert created.status_code == 302
     token = created.headers["Location"].rstrip("/").split("/")[-1]
     with app.app_context():
-        ds.render_pending()
+        doc_render.render_pending()
     assert client.get(f"/documents/batch/{token}/status").get_json()["total"] == 2
     # Another user may not even see that the batch exists.
     assert client_for("city").get(f"/documents/batch/{token}").status_code == 404
@@ -670,13 +674,15 @@ def test_a_batch_with_a_filing_outside_the_jurisdiction_is_refused_whole(app, cl
 def test_the_batch_zip_is_streamed_one_pdf_at_a_time(ctx, known):
     """The response body is produced entry by entry (a generator), not built in memory."""
     from app.extensions import appbuilder
-    from app.services import documents as ds
+    from app.services.actor import Actor
+    from app.services.documents import batches as doc_batches
+    from app.services.documents import render as doc_render
 
     filings = [hire(known["unit_in"]) for _ in range(2)]
     user = appbuilder.sm.find_user(username="city")
-    batch = ds.create_batch(user, [f.id for f in filings])
-    ds.render_pending()
-    chunks = list(ds.iter_batch_zip(batch))
+    batch = doc_batches.create_batch(Actor.of(user), [f.id for f in filings])
+    doc_render.render_pending()
+    chunks = list(doc_batches.iter_batch_zip(batch))
     assert len(chunks) == 3                                  # one per PDF, then the directory
     assert all(len(chunk) < 400_000 for chunk in chunks)
     with zipfile.ZipFile(io.BytesIO(b"".join(chunks))) as archive:

@@ -65,7 +65,7 @@ def in_threads(app, count, work):
 # -- job claims ----------------------------------------------------------------------------------
 
 def test_two_claims_of_the_same_job_run_one_wins(app):
-    from app.services.documents import claim_run
+    from app.services.claims import claim_run
 
     with app.app_context():
         assert claim_run("test.job", "2026-01-01T00:00:00", "scheduler-a") is True
@@ -76,7 +76,7 @@ def test_two_claims_of_the_same_job_run_one_wins(app):
 
 def test_concurrent_claims_of_the_same_run_one_wins(app):
     from app.models.documents import JobClaim
-    from app.services.documents import claim_run
+    from app.services.claims import claim_run
 
     results = in_threads(app, 4, lambda i: claim_run("race.job", "K1", f"scheduler-{i}"))
     assert sorted(results) == [False, False, False, True]
@@ -109,18 +109,19 @@ def test_run_key_doctests():
 # -- the document queue --------------------------------------------------------------------------
 
 def test_two_workers_never_render_the_same_document(app, known):
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
     with app.app_context():
-        ds.render_pending()  # start from an empty queue
+        doc_render.render_pending()  # start from an empty queue
         filings = [hire(known["unit_in"]) for _ in range(6)]
         for filing in filings:
-            ds.request_document(filing)
-        wanted = {ds.document_of(f.id).id for f in filings}
+            doc_queue.request_document(filing)
+        wanted = {doc_queue.document_of(f.id).id for f in filings}
 
     def drain(i):
         claimed = []
-        while (doc_id := ds.claim_next(f"worker-{i}")) is not None:
+        while (doc_id := doc_queue.claim_next(f"worker-{i}")) is not None:
             claimed.append(doc_id)
         return claimed
 
@@ -132,34 +133,36 @@ def test_two_workers_never_render_the_same_document(app, known):
 
 def test_a_claimed_document_cannot_be_claimed_again(app, known):
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
     with app.app_context():
-        ds.render_pending()
+        doc_render.render_pending()
         filing = hire(known["unit_in"])
-        doc_id = ds.request_document(filing).id
-        assert ds.claim_next("worker-a") == doc_id
-        assert ds.claim_next("worker-b") is None
+        doc_id = doc_queue.request_document(filing).id
+        assert doc_queue.claim_next("worker-a") == doc_id
+        assert doc_queue.claim_next("worker-b") is None
         from app.extensions import db
 
         document = db.session.get(Document, doc_id)
         db.session.refresh(document)
         assert document.status == DocumentStatus.RENDERING and document.claimed_by == "worker-a"
         # Only the claimant may store the result.
-        assert ds.render_claimed(doc_id, "worker-b") is False
-        assert ds.render_claimed(doc_id, "worker-a") is True
+        assert doc_render.render_claimed(doc_id, "worker-b") is False
+        assert doc_render.render_claimed(doc_id, "worker-a") is True
         db.session.refresh(document)
         assert document.status == DocumentStatus.READY
 
 
 def test_two_render_processes_render_each_document_once(app, known):
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
     with app.app_context():
-        ds.render_pending()
-        ids = [ds.request_document(hire(known["unit_in"])).id for _ in range(4)]
-    results = in_threads(app, 2, lambda i: ds.render_pending(worker=f"proc-{i}"))
+        doc_render.render_pending()
+        ids = [doc_queue.request_document(hire(known["unit_in"])).id for _ in range(4)]
+    results = in_threads(app, 2, lambda i: doc_render.render_pending(worker=f"proc-{i}"))
     assert sum(r["rendered"] for r in results) == 4
     assert all(r["failed"] == 0 for r in results)
     with app.app_context():
@@ -173,54 +176,56 @@ def test_two_render_processes_render_each_document_once(app, known):
 def test_a_renderer_that_died_gives_its_document_back_to_the_queue(app, known):
     from app.extensions import db
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
     with app.app_context():
-        ds.render_pending()
-        doc_id = ds.request_document(hire(known["unit_in"])).id
-        assert ds.claim_next("crashed-worker") == doc_id
+        doc_render.render_pending()
+        doc_id = doc_queue.request_document(hire(known["unit_in"])).id
+        assert doc_queue.claim_next("crashed-worker") == doc_id
         db.session.execute(Document.__table__.update().where(Document.id == doc_id).values(
             claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1)))
         db.session.commit()
-        assert ds.requeue_stale() == 1
-        assert ds.render_pending() == {"rendered": 1, "failed": 0}
+        assert doc_queue.requeue_stale() == 1
+        assert doc_render.render_pending() == {"rendered": 1, "failed": 0}
 
 
 def test_a_document_that_keeps_failing_is_marked_failed_with_the_error(app, known):
     from app.extensions import db
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
+    from app.services.documents import render as doc_render
 
     with app.app_context():
-        ds.render_pending()
-        doc_id = ds.request_document(hire(known["unit_in"])).id
+        doc_render.render_pending()
+        doc_id = doc_queue.request_document(hire(known["unit_in"])).id
         saved = {k: app.config.get(k) for k in ("BEIAN_SIGNING_KEY", "BEIAN_SIGNING_CERT")}
         app.config.update(BEIAN_SIGNING_KEY="/nonexistent/key.pem",
                           BEIAN_SIGNING_CERT="/nonexistent/cert.pem")
         try:
-            result = ds.render_pending()
+            result = doc_render.render_pending()
         finally:
             app.config.update(saved)
-        assert result == {"rendered": 0, "failed": ds.MAX_ATTEMPTS}
+        assert result == {"rendered": 0, "failed": doc_queue.MAX_ATTEMPTS}
         document = db.session.get(Document, doc_id)
         db.session.refresh(document)
         assert document.status == DocumentStatus.FAILED
         assert "FileNotFoundError" in document.error
         # Asking for it again puts it back in the queue.
-        ds.request_document(document.filing)
-        assert ds.render_pending() == {"rendered": 1, "failed": 0}
+        doc_queue.request_document(document.filing)
+        assert doc_render.render_pending() == {"rendered": 1, "failed": 0}
 
 
 def test_the_scheduler_job_enqueues_filed_filings_without_a_document(app, known):
     from app.jobs.documents import enqueue_documents
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
-        ds.enqueue_missing(limit=10**7)  # whatever other tests filed (a bulk upload: thousands)
+        doc_queue.enqueue_missing(limit=10**7)  # whatever other tests filed (a bulk upload: thousands)
         filing = hire(known["unit_in"])
-        assert ds.document_of(filing.id) is None
+        assert doc_queue.document_of(filing.id) is None
         assert enqueue_documents()["enqueued"] >= 1
-        assert ds.document_of(filing.id).status == DocumentStatus.QUEUED
+        assert doc_queue.document_of(filing.id).status == DocumentStatus.QUEUED
         assert enqueue_documents()["enqueued"] == 0
 
 
@@ -236,24 +241,25 @@ def _queued_in_claim_order() -> list[int]:
 def test_a_document_someone_waits_for_is_rendered_before_the_backlog(app, known):
     from app.extensions import db
     from app.jobs.documents import enqueue_documents
-    from app.services import documents as ds
+    from app.models.documents import Document
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
-        ds.enqueue_missing(limit=10**7)  # whatever other tests filed
+        doc_queue.enqueue_missing(limit=10**7)  # whatever other tests filed
         backlog = [hire(known["unit_in"]) for _ in range(3)]
         enqueue_documents()  # the safety net queues the backlog
         waited_for = hire(known["unit_in"])
-        ds.request_document(waited_for)  # the employer clicks "download"
+        doc_queue.request_document(waited_for)  # the employer clicks "download"
         order = _queued_in_claim_order()
         assert order.index(waited_for.id) < min(order.index(f.id) for f in backlog)
         # Asking for a document already queued in the backlog moves it up too.
-        ds.request_document(backlog[2])
+        doc_queue.request_document(backlog[2])
         order = _queued_in_claim_order()
         assert order.index(backlog[2].id) < order.index(backlog[0].id)
         # The claim follows that order: the first claim is a waited-for document.
-        doc_id = ds.claim_next("test-priority")
-        claimed = db.session.get(ds.Document, doc_id)
-        assert claimed.priority == ds.PRIORITY_WAITING
+        doc_id = doc_queue.claim_next("test-priority")
+        claimed = db.session.get(Document, doc_id)
+        assert claimed.priority == doc_queue.PRIORITY_WAITING
         claimed.status = DocumentStatus.QUEUED  # leave the queue as it was
         db.session.commit()
 
@@ -261,47 +267,50 @@ def test_a_document_someone_waits_for_is_rendered_before_the_backlog(app, known)
 def test_a_batch_download_goes_before_the_backlog_but_after_single_requests(app, known):
     from app.extensions import appbuilder
     from app.jobs.documents import enqueue_documents
-    from app.services import documents as ds
+    from app.services.actor import Actor
+    from app.services.documents import batches as doc_batches
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
-        ds.enqueue_missing(limit=10**7)  # whatever other tests filed
+        doc_queue.enqueue_missing(limit=10**7)  # whatever other tests filed
         backlog = hire(known["unit_in"])
         enqueue_documents()
         single = hire(known["unit_in"])
         batch = [hire(known["unit_in"]) for _ in range(2)]
-        ds.create_batch(appbuilder.sm.find_user(username="employer"), [f.id for f in batch])
-        ds.request_document(single)
+        employer = Actor.of(appbuilder.sm.find_user(username="employer"))
+        doc_batches.create_batch(employer, [f.id for f in batch])
+        doc_queue.request_document(single)
         order = _queued_in_claim_order()
         assert order.index(single.id) < order.index(batch[0].id) < order.index(backlog.id)
 
 
 def test_the_safety_net_leaves_old_history_to_on_demand_rendering(app, known):
     from app.extensions import db
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
         old, recent = hire(known["unit_in"]), hire(known["unit_in"])
         old.filed_at = datetime.datetime.now() - datetime.timedelta(days=400)
         db.session.commit()
-        ds.enqueue_missing(within_days=30)
-        assert ds.document_of(old.id) is None
-        assert ds.document_of(recent.id) is not None
-        ds.request_document(old)  # someone asks: it is rendered all the same
-        assert ds.document_of(old.id).priority == ds.PRIORITY_WAITING
+        doc_queue.enqueue_missing(within_days=30)
+        assert doc_queue.document_of(old.id) is None
+        assert doc_queue.document_of(recent.id) is not None
+        doc_queue.request_document(old)  # someone asks: it is rendered all the same
+        assert doc_queue.document_of(old.id).priority == doc_queue.PRIORITY_WAITING
 
 
 def test_render_pending_command_renders_the_queue(app, known):
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
         filing = hire(known["unit_in"])
-        ds.request_document(filing)
+        doc_queue.request_document(filing)
         filing_id = filing.id
     result = app.test_cli_runner().invoke(args=["beian", "documents", "render-pending"])
     assert result.exit_code == 0, result.output
     assert "rendered:" in result.output
     with app.app_context():
-        assert ds.document_of(filing_id).status == DocumentStatus.READY
+        assert doc_queue.document_of(filing_id).status == DocumentStatus.READY
 
 
 def test_the_render_pool_renders_the_queue_once_with_two_processes(app, known, database_url):
@@ -309,7 +318,7 @@ def test_the_render_pool_renders_the_queue_once_with_two_processes(app, known, d
     queued document is rendered exactly once, by one of the two workers."""
     from app.extensions import db
     from app.models.documents import Document
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
     with app.app_context():
         # Whatever other tests left queued goes behind ours (each worker renders two).
@@ -318,7 +327,7 @@ def test_the_render_pool_renders_the_queue_once_with_two_processes(app, known, d
         db.session.commit()
         filings = [hire(known["unit_in"]) for _ in range(4)]
         for filing in filings:
-            ds.request_document(filing)
+            doc_queue.request_document(filing)
         ids = [f.id for f in filings]
     env = {**os.environ, "DATABASE_URL": database_url, "FLASK_APP": "run",
            "BEIAN_SIGN_DOCUMENTS": "0"}
@@ -345,7 +354,7 @@ def test_signing_cert_command_prints_the_certificate(app):
 
 def test_the_scheduler_has_the_jobs_and_the_safety_settings(app):
     from app.jobs.scheduler import build_scheduler
-    from app.services.documents import ENQUEUE_JOB, RENDER_JOB
+    from app.services.documents.queue import ENQUEUE_JOB, RENDER_JOB
 
     scheduler = build_scheduler(app)
     assert not scheduler.running

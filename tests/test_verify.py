@@ -38,9 +38,9 @@ def hire(unit_id, name="张三"):
 
 
 def code_of(filing) -> str:
-    from app.services import documents as ds
+    from app.services.documents import queue as doc_queue
 
-    return ds.request_document(filing).verification_code
+    return doc_queue.request_document(filing).verification_code
 
 
 @pytest.fixture

@@ -371,24 +371,24 @@ class FilingApi(BeianApi):
               path_params=("filing_id",), produces_pdf=True)
     def document(self, filing_id: int):
         from app.models.documents import Document, DocumentStatus
-        from app.services import documents as document_service
+        from app.services.documents import access, agency, queue
+        from app.web import public_base_url
 
         act = actor()
         filing = self._filing(act, filing_id)
-        if not document_service.is_documentable(filing):
+        if not queue.is_documentable(filing):
             raise E.ApiError.one(404, "DOCUMENT_NOT_AVAILABLE",
                                  "该备案尚未完成备案，暂无备案表或回执。", "Only filed filings have documents.",
                                  "filing_id")
-        document = document_service.request_document(filing)
+        document = queue.request_document(filing, base_url=public_base_url())
         if document.status == DocumentStatus.READY:
             pdf = db.session.scalar(select(Document.pdf).where(Document.id == document.id))
-            document_service.record_download(filing, document)
-            db.session.commit()
+            access.record_download(act, filing, document)
             return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                             download_name=document_service.download_name(filing), max_age=0)
-        payload = document_service.document_status(filing)
+                             download_name=access.download_name(filing), max_age=0)
+        payload = queue.document_status(filing)
         payload["document_url"] = f"{base_url()}/api/v1/filing/{filing.id}/document"
-        payload["verification_url"] = document_service.verify_url(document)
+        payload["verification_url"] = agency.verify_url(document)
         return 202, payload
 
 

@@ -40,7 +40,8 @@ def documents_of(filing_ids) -> dict[int, Document]:
 
 
 def filing_dict(filing: Filing, documents: dict[int, Document] | None = None) -> dict:
-    from app.services.documents import is_documentable, verify_url
+    from app.services.documents.agency import verify_url
+    from app.services.documents.queue import is_documentable
 
     if documents is None:
         documents = documents_of([filing.id])

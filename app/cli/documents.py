@@ -18,7 +18,7 @@ def _documents() -> AppGroup:
     @click.option("--limit", type=int, default=None, help="Stop after this many documents.")
     def render_pending_command(limit) -> None:
         """Render the queued documents once, then exit (tests, CI, catching up by hand)."""
-        from app.services.documents import render_pending
+        from app.services.documents.render import render_pending
 
         result = render_pending(limit=limit)
         click.echo(f"rendered: {result['rendered']}, failed: {result['failed']}")
@@ -32,7 +32,7 @@ def _documents() -> AppGroup:
     def work_command(processes, once, limit) -> None:
         """Render worker processes for volume (a plant closure's 2,000 forms): they share the
         loaded libraries, font and key with their parent, and the queue with the scheduler."""
-        from app.services.document_workers import run_pool
+        from app.services.documents.workers import run_pool
 
         if processes < 1:
             raise click.BadParameter("至少需要 1 个进程。", param_hint="--processes")
@@ -46,14 +46,14 @@ def _documents() -> AppGroup:
     @documents.command("enqueue-missing")
     def enqueue_missing_command() -> None:
         """Enqueue a document for every filed filing that has none."""
-        from app.services.documents import enqueue_missing
+        from app.services.documents.queue import enqueue_missing
 
         click.echo(f"enqueued: {enqueue_missing(limit=1_000_000)}")
 
     @documents.command("signing-cert")
     def signing_cert_command() -> None:
         """Print the signing certificate (PEM): the trust root for validating documents."""
-        from app.services.documents import signing_material
+        from app.services.documents.signing import signing_material
 
         click.echo(signing_material()[1].decode("ascii"), nl=False)
 

@@ -20,25 +20,31 @@ import secrets
 from dataclasses import dataclass
 from enum import StrEnum
 
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, Invalid, NotFound, define
 from app.domain.filing_rules import FilingStatus, FilingType
 
 __all__ = [
+    "BATCH_EMPTY",
+    "BATCH_MAX_FILINGS",
+    "BATCH_NOT_READY",
+    "BATCH_TOO_LARGE",
     "CODE_ALPHABET",
     "CODE_LENGTH",
     "DOCUMENT_FILING_STATUSES",
+    "DOCUMENT_NOT_AVAILABLE",
     "DocumentStatus",
     "FormSpec",
     "SEAL_MAX_BYTES",
     "SEAL_MAX_PIXELS",
+    "SEAL_TOO_LARGE",
+    "SEAL_TYPE",
     "VerificationState",
     "form_for",
     "format_code",
     "mask_name",
     "new_verification_code",
     "normalise_code",
-    "seal_too_large",
-    "seal_wrong_type",
+    "seal_size_detail",
     "split_seal_name",
     "verification_state",
 ]
@@ -212,18 +218,44 @@ def split_seal_name(seal_name: str, fallback_name: str,
     return text, default_purpose
 
 
-def seal_wrong_type() -> DomainError:
-    return DomainError("SEAL_TYPE",
-                       "印章图片须为 PNG 格式（建议透明背景的红色圆章）。请导出为 PNG 后重新上传。",
-                       "The seal image must be a PNG file.", "seal")
+def seal_size_detail(size_bytes: int | None = None, width: int | None = None,
+                     height: int | None = None) -> str:
+    """What is too large about a seal image, for SEAL_TOO_LARGE's message.
 
-
-def seal_too_large(size_bytes: int | None = None, width: int | None = None,
-                   height: int | None = None) -> DomainError:
+    >>> seal_size_detail(size_bytes=600 * 1024)
+    '文件大小 600 KB，上限 512 KB'
+    >>> seal_size_detail(width=1200, height=100)
+    '尺寸 1200×100 像素，上限 1000×1000 像素'
+    """
     if size_bytes is not None:
-        detail = f"文件大小 {size_bytes // 1024} KB，上限 {SEAL_MAX_BYTES // 1024} KB"
-    else:
-        detail = f"尺寸 {width}×{height} 像素，上限 {SEAL_MAX_PIXELS}×{SEAL_MAX_PIXELS} 像素"
-    return DomainError("SEAL_TOO_LARGE",
-                       f"印章图片过大（{detail}）。请缩小图片后重新上传。",
-                       "The seal image is too large.", "seal")
+        return f"文件大小 {size_bytes // 1024} KB，上限 {SEAL_MAX_BYTES // 1024} KB"
+    return f"尺寸 {width}×{height} 像素，上限 {SEAL_MAX_PIXELS}×{SEAL_MAX_PIXELS} 像素"
+
+
+# -- batches (批量下载) ---------------------------------------------------------------------
+
+BATCH_MAX_FILINGS = 5000
+
+
+# -- refusals -------------------------------------------------------------------------------
+
+DOCUMENT_NOT_AVAILABLE = define(
+    "DOCUMENT_NOT_AVAILABLE", NotFound, "该备案尚未完成备案，暂不能生成备案表或回执。",
+    "Only filed filings have documents.")
+SEAL_TYPE = define(
+    "SEAL_TYPE", Invalid,
+    "印章图片须为 PNG 格式（建议透明背景的红色圆章）。请导出为 PNG 后重新上传。",
+    "The seal image must be a PNG file.", "seal")
+SEAL_TOO_LARGE = define(
+    "SEAL_TOO_LARGE", Invalid, "印章图片过大（{detail}）。请缩小图片后重新上传。",
+    "The seal image is too large.", "seal")
+BATCH_EMPTY = define(
+    "BATCH_EMPTY", Invalid, "没有可下载的备案。请选择至少一条已备案的记录，或调整日期范围。",
+    "No filings to download.", "filings")
+BATCH_TOO_LARGE = define(
+    "BATCH_TOO_LARGE", Invalid,
+    f"一次最多批量下载 {BATCH_MAX_FILINGS} 份。请缩小日期范围后分批下载。",
+    "Too many filings in one batch.", "filings")
+BATCH_NOT_READY = define(
+    "BATCH_NOT_READY", Conflict, "批量文书尚未全部生成，请稍后再下载。",
+    "The batch's documents are not all rendered yet; try again later.")

@@ -14,8 +14,8 @@ log = logging.getLogger(__name__)
 
 def run_claimed(app: Flask, job: Job, at: datetime.datetime | None = None) -> dict | None:
     """Run one job once, if this process wins the claim of the current window."""
-    from app.extensions import db
-    from app.services.documents import claim_run
+    from app.services.claims import claim_run
+    from app.services.transaction import discard
 
     with app.app_context():
         try:
@@ -27,7 +27,7 @@ def run_claimed(app: Flask, job: Job, at: datetime.datetime | None = None) -> di
             return result
         except Exception:  # a failed run must not kill the scheduler
             log.exception("job %s failed", job.name)
-            db.session.rollback()
+            discard()
             return None
 
 

@@ -629,7 +629,7 @@ def _claim(batch_id: int, from_status: BatchStatus, to_status: BatchStatus) -> b
 
 
 def _worker() -> str:
-    from app.services.documents import worker_name
+    from app.services.claims import worker_name
 
     return worker_name()[:128]
 

@@ -291,7 +291,7 @@ def link_filings(case_id: int, filing_ids: list[int], actor, *, commit: bool = T
     ids = sorted({int(i) for i in filing_ids})
     if not ids:
         return 0
-    from app.services.documents import covers
+    from app.services.documents.access import covers
 
     scope = jurisdiction_of(user)
     found = {f.id: f for f in db.session.scalars(

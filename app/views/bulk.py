@@ -153,12 +153,14 @@ class BulkPages:
 
     def documents_action(self, batch_id: int):
         """The batch's documents as one ZIP (the documents capability's batch download)."""
-        from app.services import documents as document_service
+        from app.services.documents.batches import create_batch
+        from app.web import current_actor, public_base_url
 
         batch = self.batch_or_404(batch_id)
         ids = bulk_service.filing_ids(batch, (FilingStatus.FILED,))
         try:
-            doc_batch = document_service.create_batch(g.user, ids, unit_id=batch.unit_id)
+            doc_batch = create_batch(current_actor(), ids, unit_id=batch.unit_id,
+                                     base_url=public_base_url())
         except DomainError as exc:
             _flash_error(exc)
             return redirect(url_for(f"{self.endpoint}.batch", batch_id=batch.id))

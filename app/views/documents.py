@@ -14,8 +14,8 @@ from urllib.parse import quote
 from flask import (
     Response,
     abort,
+    current_app,
     flash,
-    g,
     jsonify,
     redirect,
     request,
@@ -29,6 +29,9 @@ from flask_appbuilder.security.decorators import has_access, limit
 from sqlalchemy import select
 
 from app.domain.documents import (
+    BATCH_EMPTY,
+    BATCH_NOT_READY,
+    BATCH_TOO_LARGE,
     SEAL_MAX_BYTES,
     SEAL_MAX_PIXELS,
     DocumentStatus,
@@ -40,15 +43,14 @@ from app.domain.errors import DomainError
 from app.extensions import db
 from app.models.documents import Document, UnitSeal
 from app.models.units import Unit
-from app.queries.jurisdiction import jurisdiction_of
-from app.services import documents as document_service
-from app.services import seals as seal_service
-from app.services.audit import record
+from app.services.documents import access, batches, queue, seals
+from app.services.documents.verify import verify
 from app.views.base import found_or_404
+from app.web import current_actor, public_base_url
 
 
 def _verify_rate_limit() -> str:
-    return str(document_service.setting("BEIAN_VERIFY_RATE_LIMIT", "30 per minute"))
+    return str(current_app.config["BEIAN_VERIFY_RATE_LIMIT"])
 
 
 def _date(value: str | None) -> datetime.date | None:
@@ -74,7 +76,7 @@ class DocumentView(BaseView):
 
     # -- one filing ----------------------------------------------------------------------------
     def _filing_or_404(self, filing_id: int):
-        return found_or_404(document_service.filing_for(g.user, filing_id))
+        return found_or_404(access.filing_for(current_actor(), filing_id))
 
     @expose("/filing/<int:filing_id>")
     @has_access
@@ -82,15 +84,14 @@ class DocumentView(BaseView):
         """The PDF at once when it is rendered; otherwise enqueue it and show progress."""
         filing = self._filing_or_404(filing_id)
         try:
-            document = document_service.request_document(filing)
+            document = queue.request_document(filing, base_url=public_base_url())
         except DomainError:
             abort(404)
         if document.status == DocumentStatus.READY:
             pdf = db.session.scalar(select(Document.pdf).where(Document.id == document.id))
-            document_service.record_download(filing, document)
-            db.session.commit()
+            access.record_download(current_actor(), filing, document)
             return send_file(io.BytesIO(pdf), mimetype="application/pdf", as_attachment=True,
-                             download_name=document_service.download_name(filing),
+                             download_name=access.download_name(filing),
                              max_age=0)
         return self.render_template(
             "documents/progress.html", filing=filing, title=form_for(filing.filing_type).title,
@@ -101,15 +102,16 @@ class DocumentView(BaseView):
     @has_access
     def status(self, filing_id: int):
         filing = self._filing_or_404(filing_id)
-        document_service.request_document(filing)  # polled before the page was opened
-        payload = document_service.document_status(filing)
+        # Polled before the page was opened: enqueue it all the same.
+        queue.request_document(filing, base_url=public_base_url())
+        payload = queue.document_status(filing)
         payload["download_url"] = url_for("DocumentView.filing", filing_id=filing.id)
-        payload["renderer_alive"] = document_service.renderer_alive()
+        payload["renderer_alive"] = queue.renderer_alive()
         return jsonify(payload)
 
     # -- the employer's seal -------------------------------------------------------------------
     def _own_unit(self) -> Unit:
-        unit_id = getattr(g.user, "unit_id", None)
+        unit_id = getattr(current_actor().user, "unit_id", None)
         unit = db.session.get(Unit, unit_id) if unit_id else None
         if unit is None:  # staff have no seal of their own to manage
             abort(404)
@@ -121,13 +123,13 @@ class DocumentView(BaseView):
         unit = self._own_unit()
         if request.method == "POST":
             if request.form.get("action") == "remove":
-                if seal_service.remove_unit_seal(unit, g.user):
+                if seals.remove_unit_seal(current_actor(), unit):
                     flash("已删除上传的印章，新生成的文书将使用系统按单位名称绘制的印章。", "info")
             else:
                 upload = request.files.get("seal")
                 data = upload.read(SEAL_MAX_BYTES + 1) if upload and upload.filename else b""
                 try:
-                    seal_service.save_unit_seal(unit, data, g.user)
+                    seals.save_unit_seal(current_actor(), unit, data)
                 except DomainError as exc:
                     flash(f"{exc.message}（{exc.code}）", "danger")
                 else:
@@ -143,7 +145,7 @@ class DocumentView(BaseView):
     @has_access
     def seal_image(self):
         unit = self._own_unit()
-        return send_file(io.BytesIO(seal_service.unit_seal(unit)), mimetype="image/png",
+        return send_file(io.BytesIO(seals.unit_seal(unit)), mimetype="image/png",
                          max_age=0)
 
     # -- batches -------------------------------------------------------------------------------
@@ -151,9 +153,9 @@ class DocumentView(BaseView):
     @has_access
     def batch_form(self):
         units = None
-        if getattr(g.user, "unit_id", None) is None:
-            scope = jurisdiction_of(g.user)
-            units = list(db.session.scalars(select(Unit).where(scope.unit_clause())
+        actor = current_actor()
+        if getattr(actor.user, "unit_id", None) is None:
+            units = list(db.session.scalars(select(Unit).where(actor.jurisdiction.unit_clause())
                                             .order_by(Unit.name).limit(500)))
         today = datetime.date.today()
         return self.render_template("documents/batch_form.html", units=units,
@@ -163,32 +165,32 @@ class DocumentView(BaseView):
     @has_access
     def batch_create(self):
         """A batch from a list of filing ids (filing_ids=…) or a unit and a date range."""
+        actor = current_actor()
         ids = [v for v in request.form.getlist("filing_ids") if v.strip()]
         unit_id = date_from = date_to = None
         try:
             if ids:
                 filing_ids = [int(v) for v in ids]
             else:
-                unit_id = getattr(g.user, "unit_id", None) or request.form.get("unit_id",
-                                                                               type=int)
+                unit_id = getattr(actor.user, "unit_id", None) or request.form.get("unit_id",
+                                                                                   type=int)
                 date_from, date_to = (_date(request.form.get("date_from")),
                                       _date(request.form.get("date_to")))
-                filing_ids = document_service.batch_filings_for_unit(g.user, unit_id,
-                                                                     date_from, date_to)
-            batch = document_service.create_batch(g.user, filing_ids, unit_id=unit_id,
-                                                  date_from=date_from, date_to=date_to)
+                filing_ids = batches.batch_filings_for_unit(actor, unit_id, date_from, date_to)
+            batch = batches.create_batch(actor, filing_ids, unit_id=unit_id,
+                                         date_from=date_from, date_to=date_to,
+                                         base_url=public_base_url())
         except ValueError as exc:
-            if isinstance(exc, DomainError) and exc.code == "BATCH_EMPTY":
-                flash(f"{exc.message}（{exc.code}）", "warning")
-                return redirect(url_for("DocumentView.batch_form"))
-            if isinstance(exc, DomainError) and exc.code == "BATCH_TOO_LARGE":
-                flash(f"{exc.message}（{exc.code}）", "danger")
+            code = getattr(exc, "code", None)
+            if code in (BATCH_EMPTY.code, BATCH_TOO_LARGE.code):
+                flash(f"{exc.message}（{code}）",
+                      "warning" if code == BATCH_EMPTY.code else "danger")
                 return redirect(url_for("DocumentView.batch_form"))
             abort(404)  # a filing or unit outside the user's jurisdiction, or a bad id
         return redirect(url_for("DocumentView.batch", token=batch.token))
 
     def _batch_or_404(self, token: str):
-        return found_or_404(document_service.batch_for(g.user, token))
+        return found_or_404(batches.batch_for(current_actor(), token))
 
     @expose("/batch/<token>")
     @has_access
@@ -196,7 +198,7 @@ class DocumentView(BaseView):
         batch = self._batch_or_404(token)
         return self.render_template(
             "documents/batch_progress.html", batch=batch,
-            progress=document_service.batch_progress(batch),
+            progress=batches.batch_progress(batch),
             status_url=url_for("DocumentView.batch_status", token=batch.token),
             zip_url=url_for("DocumentView.batch_zip", token=batch.token))
 
@@ -204,26 +206,24 @@ class DocumentView(BaseView):
     @has_access
     def batch_status(self, token: str):
         batch = self._batch_or_404(token)
-        payload = document_service.batch_progress(batch)
+        payload = batches.batch_progress(batch)
         payload["zip_url"] = url_for("DocumentView.batch_zip", token=batch.token)
-        payload["renderer_alive"] = document_service.renderer_alive()
+        payload["renderer_alive"] = queue.renderer_alive()
         return jsonify(payload)
 
     @expose("/batch/<token>/zip")
     @has_access
     def batch_zip(self, token: str):
         batch = self._batch_or_404(token)
-        progress = document_service.batch_progress(batch)
+        progress = batches.batch_progress(batch)
         if not progress["done"]:
-            return jsonify({"error": "BATCH_NOT_READY",
-                            "message": "批量文书尚未全部生成，请稍后再下载。", **progress}), 409
-        record(
-            "document_batch", batch.id, "download",
-            after={"ready": progress["ready"], "failed": progress["failed"]})
-        db.session.commit()
-        response = Response(stream_with_context(document_service.iter_batch_zip(batch)),
+            refusal = BATCH_NOT_READY()
+            return jsonify({"error": refusal.code, "message": refusal.message, **progress}), \
+                refusal.status
+        batches.record_batch_download(current_actor(), batch, progress)
+        response = Response(stream_with_context(batches.iter_batch_zip(batch)),
                             mimetype="application/zip")
-        name = document_service.batch_zip_name(batch)
+        name = batches.batch_zip_name(batch)
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"documents-{batch.id}.zip\"; filename*=UTF-8''{quote(name)}")
         return response
@@ -246,7 +246,7 @@ class VerifyView(BaseView):
     @expose("/<code>")
     @limit(_verify_rate_limit, methods=["GET"])
     def show(self, code: str):
-        result = document_service.verify(code)
+        result = verify(code)
         status = 404 if result.state == VerificationState.NOT_FOUND else 200
         current_url = (url_for("VerifyView.show", code=result.current_code)
                        if result.current_code else None)

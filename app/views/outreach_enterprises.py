@@ -29,9 +29,10 @@ from app.extensions import db
 from app.models.outreach import VisitFollowUp
 from app.models.units import Unit
 from app.queries.jurisdiction import jurisdiction_of
-from app.services import documents as document_service
 from app.services import outreach_enterprises as ke
 from app.services.audit import record
+from app.services.documents import batches as document_batches
+from app.services.documents import queue as document_queue
 from app.services.outreach_access import KEY_MANAGERS, has_role
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
@@ -45,6 +46,7 @@ from app.views.outreach_forms import (
     to_int,
     today,
 )
+from app.web import current_actor, public_base_url
 
 _RECEIPT_SPLIT = re.compile(r"[\s,，;；、]+")
 
@@ -210,7 +212,7 @@ class KeyEnterpriseView(BaseView):
         filings = ke.linked_filings(case.id)
         return self.render_template(
             "outreach/case_show.html", case=case, filings=filings, mask=mask_citizen_id,
-            documentable=[f for f in filings if document_service.is_documentable(f)],
+            documentable=[f for f in filings if document_queue.is_documentable(f)],
             link_form=LinkFilingsForm(), may_manage=has_role(g.user, KEY_MANAGERS))
 
     @expose("/cases/<int:case_id>/link", methods=["POST"])
@@ -244,9 +246,10 @@ class KeyEnterpriseView(BaseView):
     @has_access
     def case_documents(self, case_id: int):
         case = self._case(case_id)
-        ids = [f.id for f in ke.linked_filings(case.id) if document_service.is_documentable(f)]
+        ids = [f.id for f in ke.linked_filings(case.id) if document_queue.is_documentable(f)]
         try:
-            batch = document_service.create_batch(g.user, ids)
+            batch = document_batches.create_batch(current_actor(), ids,
+                                                  base_url=public_base_url())
         except DomainError as exc:
             flash(error_text(exc), "warning")
             return redirect(url_for("KeyEnterpriseView.case", case_id=case.id))
@@ -257,7 +260,7 @@ class KeyEnterpriseView(BaseView):
 
     def _batch(self, case_id: int, token: str):
         self._case(case_id)
-        return found_or_404(document_service.batch_for(g.user, token))
+        return found_or_404(document_batches.batch_for(current_actor(), token))
 
     @expose("/cases/<int:case_id>/documents/<token>")
     @has_access
@@ -265,7 +268,7 @@ class KeyEnterpriseView(BaseView):
         batch = self._batch(case_id, token)
         return self.render_template(
             "documents/batch_progress.html", batch=batch,
-            progress=document_service.batch_progress(batch),
+            progress=document_batches.batch_progress(batch),
             status_url=url_for("KeyEnterpriseView.case_batch_status", case_id=case_id,
                                token=token),
             zip_url=url_for("KeyEnterpriseView.case_batch_zip", case_id=case_id, token=token))
@@ -274,23 +277,23 @@ class KeyEnterpriseView(BaseView):
     @has_access
     def case_batch_status(self, case_id: int, token: str):
         batch = self._batch(case_id, token)
-        payload = document_service.batch_progress(batch)
-        payload["renderer_alive"] = document_service.renderer_alive()
+        payload = document_batches.batch_progress(batch)
+        payload["renderer_alive"] = document_queue.renderer_alive()
         return jsonify(payload)
 
     @expose("/cases/<int:case_id>/documents/<token>/zip")
     @has_access
     def case_batch_zip(self, case_id: int, token: str):
         batch = self._batch(case_id, token)
-        progress = document_service.batch_progress(batch)
+        progress = document_batches.batch_progress(batch)
         if not progress["done"]:
             return jsonify({"error": "BATCH_NOT_READY",
                             "message": "批量文书尚未全部生成，请稍后再下载。", **progress}), 409
         record("document_batch", batch.id, "download", after={"case": case_id})
         db.session.commit()
-        response = Response(stream_with_context(document_service.iter_batch_zip(batch)),
+        response = Response(stream_with_context(document_batches.iter_batch_zip(batch)),
                             mimetype="application/zip")
-        name = document_service.batch_zip_name(batch)
+        name = document_batches.batch_zip_name(batch)
         response.headers["Content-Disposition"] = (
             f"attachment; filename=\"documents-{batch.id}.zip\"; filename*=UTF-8''{quote(name)}")
         return response

@@ -7,7 +7,7 @@ collector's reach (gc.freeze: a collection never writes to their pages) and fork
 The workers share those pages copy-on-write, so what each worker adds is what its own renders
 need, not another copy of the libraries (about 190 MB of resident memory each when every worker
 imports them itself). Each worker works the shared queue (claims are atomic, see
-documents.claim_next) until stopped, or until the queue is empty with `once`.
+app.services.documents.queue.claim_next) until stopped, or until the queue is empty with `once`.
 
 Memory figures per worker come from /proc/self/smaps_rollup: RSS counts shared pages in full in
 every process; PSS divides each shared page between the processes sharing it (so the PSS of all
@@ -25,6 +25,12 @@ import time
 from pathlib import Path
 
 from flask import Flask
+
+from app.extensions import db
+from app.services.documents.render import render_pending
+from app.services.documents.resources import FONT_FAMILY, html_to_pdf, register_font
+from app.services.documents.signing import sign_pdf, signing_enabled
+from app.services.documents.templates import jinja_env
 
 log = logging.getLogger(__name__)
 
@@ -84,22 +90,17 @@ class PeakMemory:
 
 def warm() -> None:
     """Load, compile and parse once what every render needs (inside an app context)."""
-    from app.services import documents as ds
-
-    ds.register_font()
-    env = ds.jinja_env()
+    register_font()
+    env = jinja_env()
     for name in env.list_templates(filter_func=lambda n: n.startswith("documents/pdf")):
         env.get_template(name)
-    pdf = ds.html_to_pdf(f'<p style="font-family: {ds.FONT_FAMILY}">用工备案 预热</p>')
-    if ds.signing_enabled():
-        ds.sign_pdf(pdf)
+    pdf = html_to_pdf(f'<p style="font-family: {FONT_FAMILY}">用工备案 预热</p>')
+    if signing_enabled():
+        sign_pdf(pdf)
 
 
 def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results,
             limit: int | None = None) -> None:
-    from app.extensions import db
-    from app.services.documents import render_pending
-
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl+C and stops us
@@ -127,10 +128,8 @@ def _worker(app: Flask, name: str, once: bool, poll_seconds: float, results,
 def run_pool(app: Flask, processes: int = 2, *, once: bool = False,
              poll_seconds: float = 2.0, limit: int | None = None) -> dict:
     """Warm up, fork `processes` workers and wait for them (until the queue is empty with
-    `once`, or each rendered `limit` documents, else until interrupted). Returns {"workers": each worker's figures, "pool": the
-    peak memory of the parent and the workers together}."""
-    from app.extensions import db
-
+    `once`, or each rendered `limit` documents, else until interrupted). Returns {"workers":
+    each worker's figures, "pool": the peak memory of the parent and the workers together}."""
     with app.app_context():
         warm()
         db.session.remove()

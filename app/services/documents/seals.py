@@ -22,19 +22,21 @@ from app.domain.documents import (
     AGENCY_SEAL_PURPOSE,
     SEAL_MAX_BYTES,
     SEAL_MAX_PIXELS,
+    SEAL_TOO_LARGE,
+    SEAL_TYPE,
     UNIT_SEAL_PURPOSE,
-    seal_too_large,
-    seal_wrong_type,
+    seal_size_detail,
     split_seal_name,
 )
 from app.extensions import db
 from app.models.documents import UnitSeal
 from app.models.org import Office
 from app.models.units import Unit
+from app.services.actor import Actor
 from app.services.audit import record
 from app.services.transaction import transaction
 
-FONT_PATH = Path(__file__).resolve().parent.parent / "static" / "fonts" / "wqy-microhei.ttc"
+FONT_PATH = Path(__file__).resolve().parents[2] / "static" / "fonts" / "wqy-microhei.ttc"
 SEAL_RED = (214, 16, 24, 235)
 SIZE = 320  # px; printed at about 38 mm this is ~210 dpi
 PNG_MAGIC = b"\x89PNG\r\n\x1a\n"
@@ -153,33 +155,33 @@ def check_seal_png(data: bytes) -> tuple[int, int]:
     """Validate an uploaded seal image by decoding it: a PNG, at most SEAL_MAX_BYTES and
     SEAL_MAX_PIXELS on each side. Returns (width, height); raises SEAL_TYPE / SEAL_TOO_LARGE."""
     if not data or not data.startswith(PNG_MAGIC):
-        raise seal_wrong_type()
+        raise SEAL_TYPE()
     if len(data) > SEAL_MAX_BYTES:
-        raise seal_too_large(size_bytes=len(data))
+        raise SEAL_TOO_LARGE(detail=seal_size_detail(size_bytes=len(data)))
     decode_errors = (UnidentifiedImageError, OSError, SyntaxError, ValueError,
                      Image.DecompressionBombError)
     try:
         probe = Image.open(io.BytesIO(data))
         kind, (width, height) = probe.format, probe.size
     except decode_errors as exc:
-        raise seal_wrong_type() from exc
+        raise SEAL_TYPE() from exc
     if kind != "PNG":
-        raise seal_wrong_type()
+        raise SEAL_TYPE()
     if width > SEAL_MAX_PIXELS or height > SEAL_MAX_PIXELS:
         # Checked before decoding: a tiny file may declare a huge canvas.
-        raise seal_too_large(width=width, height=height)
+        raise SEAL_TOO_LARGE(detail=seal_size_detail(width=width, height=height))
     try:
         probe.load()  # decode fully: a truncated or corrupt file fails here
     except decode_errors as exc:
-        raise seal_wrong_type() from exc
+        raise SEAL_TYPE() from exc
     finally:
         probe.close()
     if width < 16 or height < 16:
-        raise seal_wrong_type()
+        raise SEAL_TYPE()
     return width, height
 
 
-def save_unit_seal(unit: Unit, data: bytes, user=None) -> UnitSeal:
+def save_unit_seal(actor: Actor, unit: Unit, data: bytes) -> UnitSeal:
     """Store (or replace) a unit's uploaded seal. Documents already rendered keep the seal they
     were signed with; new documents use this one."""
     width, height = check_seal_png(data)
@@ -191,17 +193,18 @@ def save_unit_seal(unit: Unit, data: bytes, user=None) -> UnitSeal:
         seal.png, seal.width, seal.height = data, width, height
         seal.sha256 = hashlib.sha256(data).hexdigest()
         seal.uploaded_at = datetime.datetime.now()
-        seal.uploaded_by_id = getattr(user, "id", None)
-        record("unit", unit.id, "seal_upload", after={"sha256": seal.sha256,
-                                                      "size": [width, height]}, user=user)
+        seal.uploaded_by_id = actor.user_id
+        record(actor, "unit", unit.id, "seal_upload",
+               after={"sha256": seal.sha256, "size": [width, height]})
     return seal
 
 
-def remove_unit_seal(unit: Unit, user=None) -> bool:
+def remove_unit_seal(actor: Actor, unit: Unit) -> bool:
+    """Forget a unit's uploaded seal (new documents use the drawn one). False if it had none."""
     with transaction():
         seal = db.session.scalar(select(UnitSeal).where(UnitSeal.unit_id == unit.id))
         if seal is None:
             return False
         db.session.delete(seal)
-        record("unit", unit.id, "seal_remove", user=user)
+        record(actor, "unit", unit.id, "seal_remove")
     return True

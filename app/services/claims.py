@@ -1,0 +1,46 @@
+"""Leases of scheduled runs: one row in `job_claim` per (job, run key); the INSERT that wins
+runs the job, so a second scheduler or a restart inside the same window never runs it twice."""
+
+from __future__ import annotations
+
+import datetime
+import os
+import socket
+import threading
+
+from sqlalchemy import delete
+from sqlalchemy.exc import IntegrityError
+
+from app.extensions import db
+from app.models.documents import JobClaim
+from app.services.transaction import transaction
+
+
+def worker_name() -> str:
+    """Who claims: host, process and thread, so a stuck claim can be traced to its owner."""
+    return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
+
+
+def claim_run(job_name: str, run_key: str, claimed_by: str | None = None) -> bool:
+    """Claim a job run: True for exactly one caller per (job_name, run_key), on SQLite and
+    PostgreSQL alike. A unique constraint decides; the loser's INSERT fails inside a savepoint
+    and it gets False (a lost claim never raises)."""
+    claim = JobClaim(job_name=job_name, run_key=run_key,
+                     claimed_by=(claimed_by or worker_name())[:128],
+                     claimed_at=datetime.datetime.now())
+    with transaction():
+        try:
+            with db.session.begin_nested():
+                db.session.add(claim)
+        except IntegrityError:
+            return False
+    return True
+
+
+def prune_claims(keep: datetime.timedelta = datetime.timedelta(days=2)) -> int:
+    """Forget claims older than `keep` (their windows are long past). Returns how many."""
+    cutoff = datetime.datetime.now() - keep
+    with transaction():
+        result = db.session.execute(delete(JobClaim).where(JobClaim.claimed_at < cutoff)
+                                    .execution_options(synchronize_session=False))
+    return result.rowcount or 0

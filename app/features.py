@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FEATURE_MODULES = ("app.services.outreach", "app.services.stats", "app.services.bulk",
+FEATURE_MODULES = ("app.services.outreach", "app.services.stats", "app.services.bulk.seed",
                    "app.services.api")
 
 

@@ -158,7 +158,7 @@ def _wait(port) -> None:
 
 def _run(app, port, key, args, make_citizen_id) -> None:
     from app.extensions import db
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     auth = {"Authorization": f"Bearer {key}", "Content-Type": "application/json"}
 
@@ -228,7 +228,7 @@ def _run(app, port, key, args, make_citizen_id) -> None:
     assert status == 202, data[:500]
     batch_id = json.loads(data)["id"]
     with app.app_context():
-        bulk.process_batch(batch_id)
+        process_batch(batch_id)
         db.session.remove()
     while True:
         status, data, _ = one("GET", f"/api/v1/batch/{batch_id}", auth)

@@ -24,7 +24,7 @@ def workbook(size: int, offset: int) -> bytes:
     """A hire workbook as the template is filled in (header, notes row, rows)."""
     from openpyxl import Workbook
 
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
     from app.domain.filing_rules import FilingType
     from app.domain.identifiers import make_citizen_id
 
@@ -49,19 +49,21 @@ def workbook(size: int, offset: int) -> bytes:
 def bulk_file(app, unit_id: int, data: bytes, name: str) -> dict:
     from app.extensions import appbuilder, db
     from app.models.filings import Channel
-    from app.services import bulk
+    from app.services.bulk.filing import request_filing
+    from app.services.bulk.processing import process_batch
+    from app.services.bulk.upload import upload_file
     from app.services.filings import Actor
 
     with app.app_context():
         actor = Actor.of(appbuilder.sm.find_user(username="admin"), via=Channel.BULK)
         t0 = time.perf_counter()
-        batch, _ = bulk.upload_file(actor, unit_id, "HIRE", name, data)
+        batch, _ = upload_file(actor, unit_id, "HIRE", name, data)
         t1 = time.perf_counter()
-        batch = bulk.process_batch(batch.id)
+        batch = process_batch(batch.id)
         t2 = time.perf_counter()
         assert batch.invalid == 0, (batch.errors_by_code, batch.file_error_message)
-        bulk.request_filing(actor, batch.id, "all_or_nothing")
-        batch = bulk.process_batch(batch.id)
+        request_filing(actor, batch.id, "all_or_nothing")
+        batch = process_batch(batch.id)
         t3 = time.perf_counter()
         assert batch.filed == batch.total, (batch.status, batch.file_error_message)
         result = {"upload": t1 - t0, "validate": t2 - t1, "file": t3 - t2, "total": t3 - t0,

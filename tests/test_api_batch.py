@@ -50,10 +50,10 @@ def hire_row(**overrides) -> dict:
 
 def process(app, batch_id):
     from app.extensions import db
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     with app.test_request_context():
-        bulk.process_batch(batch_id)
+        process_batch(batch_id)
         db.session.remove()
 
 

@@ -63,7 +63,7 @@ def run_block(block: str, env: dict) -> tuple[int, str]:
 def test_every_curl_example_runs_against_the_demo_city(app):
     from app.extensions import db
     from app.models.filings import Filing
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     key = key_from_portal(app)
     base, stop = serve(app)
@@ -73,7 +73,7 @@ def test_every_curl_example_runs_against_the_demo_city(app):
         for block in curl_blocks(PAGE.read_text(encoding="utf-8")):
             if "$BATCH_ID" in block:  # the scheduler's work, done here at once
                 with app.test_request_context():
-                    bulk.process_batch(int(env["BATCH_ID"]))
+                    process_batch(int(env["BATCH_ID"]))
                     db.session.remove()
             status, body = run_block(block, env)
             expected = int(re.search(r"# 预期：HTTP (\d{3})", block).group(1))

@@ -125,11 +125,11 @@ def drain_batches(app) -> None:
     behind for the next one."""
     from app.extensions import db
     from app.models.bulk import BatchStatus, BulkBatch
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     with app.test_request_context():
         waiting = list(db.session.scalars(select(BulkBatch.id).where(BulkBatch.status.in_(
             (BatchStatus.QUEUED, BatchStatus.FILE_QUEUED)))))
         for batch_id in waiting:
-            bulk.process_batch(batch_id)
+            process_batch(batch_id)
         db.session.remove()

@@ -140,9 +140,9 @@ def test_every_kind_of_row_mistake_is_explained_on_its_row_with_the_single_filin
         10: ["HIRE_UNDER_AGE"], 11: ["BULK_DUPLICATE_ROW"], 12: ["BULK_FORMULA"],
         13: ["CONTRACT_END_REQUIRED"], 14: ["ID_EXCEL_DAMAGED"], 15: ["ID_EXCEL_DAMAGED"]}
     assert batch.valid == 2 and batch.invalid == 12
-    from app.services import bulk
+    from app.services.bulk.status import batch_status
 
-    status = bulk.batch_status(batch.id, actor("district"))
+    status = batch_status(batch.id, actor("district"))
     by_row = {r["row"]: r for r in status["rows"]}
     # The same messages as the single-filing form, naming the column.
     assert "最后一位校验码" in by_row[4]["errors"][0]["message_zh"]
@@ -154,14 +154,14 @@ def test_every_kind_of_row_mistake_is_explained_on_its_row_with_the_single_filin
 
 
 def test_all_or_nothing_files_nothing_while_any_row_is_wrong(ctx):
-    from app.services import bulk
+    from app.services.bulk.filing import request_filing
 
     unit = new_unit()
     rows = hire_rows(3)
     rows[2]["start_date"] = "明天"
     batch = upload_and_check("district", unit.id, HIRE, xlsx_of(HIRE, rows))
     with pytest.raises(DomainError) as refused:
-        bulk.request_filing(actor("district"), batch.id, "all_or_nothing")
+        request_filing(actor("district"), batch.id, "all_or_nothing")
     assert refused.value.code == "BULK_HAS_ERRORS"
     assert persons_with([r["citizen_id"] for r in rows]) == 0
 
@@ -179,15 +179,16 @@ def test_valid_rows_only_files_the_valid_rows_on_explicit_choice(ctx):
 
 def test_api_batch_in_all_or_nothing_mode_with_an_error_is_rejected_and_files_nothing(ctx):
     from app.models.bulk import BatchStatus
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
+    from app.services.bulk.upload import submit_rows
 
     unit = new_unit()
     rows = hire_rows(3)
     rows[0]["name"] = ""
-    batch = bulk.submit_rows(actor=actor("district", bulk=False), unit_id=unit.id, filing_type=HIRE,
-                             rows=rows)
+    batch = submit_rows(actor=actor("district", bulk=False), unit_id=unit.id, filing_type=HIRE,
+                        rows=rows)
     assert batch.status == BatchStatus.QUEUED
-    batch = bulk.process_batch(batch.id)
+    batch = process_batch(batch.id)
     assert batch.status == BatchStatus.REJECTED
     assert batch.file_error_code == "BULK_HAS_ERRORS"
     assert persons_with([r["citizen_id"] for r in rows]) == 0
@@ -195,44 +196,47 @@ def test_api_batch_in_all_or_nothing_mode_with_an_error_is_rejected_and_files_no
 
 def test_api_rows_are_validated_and_filed_off_the_request_and_reported_row_by_row(ctx):
     from app.models.bulk import BatchStatus
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
+    from app.services.bulk.status import batch_status
+    from app.services.bulk.upload import submit_rows
 
     unit = new_unit()
     rows = hire_rows(2)
-    batch = bulk.submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE, rows=rows,
-                             idempotency_key="bulk-test-key-1")
-    again = bulk.submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE, rows=rows,
-                             idempotency_key="bulk-test-key-1")
+    batch = submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE, rows=rows,
+                        idempotency_key="bulk-test-key-1")
+    again = submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE, rows=rows,
+                        idempotency_key="bulk-test-key-1")
     assert again.id == batch.id
-    batch = bulk.process_batch(batch.id)
+    batch = process_batch(batch.id)
     assert batch.status == BatchStatus.FILED
-    status = bulk.batch_status(batch.id, actor("district"))
+    status = batch_status(batch.id, actor("district"))
     assert {k for k in status} >= {"id", "status", "filing_type", "mode", "total", "valid",
                                     "invalid", "filed", "progress", "errors_by_code", "rows"}
     assert status["progress"] == 100 and status["filed"] == 2
     assert [r["status"] for r in status["rows"]] == ["filed", "filed"]
     assert all(r["receipt_number"] and r["filing_id"] for r in status["rows"])
     with pytest.raises(DomainError) as hidden:
-        bulk.batch_status(batch.id, actor("district2"))
+        batch_status(batch.id, actor("district2"))
     assert hidden.value.code == "BULK_BATCH_NOT_FOUND"
 
 
 def test_api_rows_with_unknown_fields_or_too_many_rows_are_refused(app, ctx):
-    from app.services import bulk
+    from app.services.bulk.upload import submit_rows
 
     unit = new_unit()
     with pytest.raises(DomainError) as unknown:
-        bulk.submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE,
-                         rows=[{**hire_rows(1)[0], "salary": "9000"}])
+        submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE,
+                    rows=[{**hire_rows(1)[0], "salary": "9000"}])
     assert unknown.value.code == "BULK_FIELD_UNKNOWN"
+    previous = app.config["BEIAN_BULK_MAX_ROWS"]
     app.config["BEIAN_BULK_MAX_ROWS"] = 2
     try:
         with pytest.raises(DomainError) as too_many:
-            bulk.submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE,
-                             rows=hire_rows(3))
+            submit_rows(actor=actor("district"), unit_id=unit.id, filing_type=HIRE,
+                        rows=hire_rows(3))
         assert too_many.value.code == "BULK_TOO_MANY_ROWS"
     finally:
-        app.config.pop("BEIAN_BULK_MAX_ROWS")
+        app.config["BEIAN_BULK_MAX_ROWS"] = previous
 
 
 # --------------------------------------------------------------------------------------------
@@ -241,14 +245,14 @@ def test_api_rows_with_unknown_fields_or_too_many_rows_are_refused(app, ctx):
 
 def test_the_same_file_uploaded_twice_points_to_the_first_batch_and_files_once(ctx):
     from app.models.bulk import BulkBatch
-    from app.services import bulk
+    from app.services.bulk.upload import upload_file
 
     unit = new_unit()
     rows = hire_rows(2)
     data = xlsx_of(HIRE, rows)
     batch = upload_and_check("district", unit.id, HIRE, data)
     file_batch("district", batch.id)
-    second, created = bulk.upload_file(actor("district"), unit.id, HIRE, "again.xlsx", data)
+    second, created = upload_file(actor("district"), unit.id, HIRE, "again.xlsx", data)
     assert not created and second.id == batch.id
     assert count(BulkBatch, unit_id=unit.id) == 1
     assert len(filings_of(batch.id)) == 2
@@ -274,40 +278,42 @@ def test_a_batch_records_hash_who_when_counts_and_its_filings(ctx):
 
 
 def test_a_unit_outside_the_jurisdiction_is_refused(ctx, known):
-    from app.services import bulk
+    from app.services.bulk.upload import submit_rows, upload_file
 
     data = xlsx_of(HIRE, hire_rows(1))
     for who, unit_id in (("district", known["unit_out"]), ("employer", known["unit_out"]),
                          ("street", known["unit_pending_in"])):
         with pytest.raises(DomainError) as refused:
-            bulk.upload_file(actor(who), unit_id, HIRE, "x.xlsx", data)
+            upload_file(actor(who), unit_id, HIRE, "x.xlsx", data)
         assert refused.value.code == "UNIT_OUT_OF_JURISDICTION"
         with pytest.raises(DomainError):
-            bulk.submit_rows(actor=actor(who), unit_id=unit_id, filing_type=HIRE, rows=hire_rows(1))
+            submit_rows(actor=actor(who), unit_id=unit_id, filing_type=HIRE, rows=hire_rows(1))
 
 
 def test_a_second_worker_cannot_process_a_batch_another_holds(ctx):
     from app.models.bulk import BatchStatus
-    from app.services import bulk
+    from app.services.bulk.processing import claim, process_batch, requeue_stale
+    from app.services.bulk.upload import upload_file
 
     unit = new_unit()
-    batch, _ = bulk.upload_file(actor("district"), unit.id, HIRE, "a.xlsx",
-                                xlsx_of(HIRE, hire_rows(1)))
-    assert bulk._claim(batch.id, BatchStatus.QUEUED, BatchStatus.VALIDATING)
-    assert not bulk._claim(batch.id, BatchStatus.QUEUED, BatchStatus.VALIDATING)
-    assert bulk.process_batch(batch.id).status == BatchStatus.VALIDATING  # left alone
-    assert bulk.requeue_stale(datetime.timedelta(seconds=-1)) >= 1
-    assert bulk.process_batch(batch.id).status == BatchStatus.VALIDATED
+    batch, _ = upload_file(actor("district"), unit.id, HIRE, "a.xlsx",
+                           xlsx_of(HIRE, hire_rows(1)))
+    assert claim(batch.id, BatchStatus.QUEUED, BatchStatus.VALIDATING)
+    assert not claim(batch.id, BatchStatus.QUEUED, BatchStatus.VALIDATING)
+    assert process_batch(batch.id).status == BatchStatus.VALIDATING  # left alone
+    assert requeue_stale(datetime.timedelta(seconds=-1)) >= 1
+    assert process_batch(batch.id).status == BatchStatus.VALIDATED
 
 
 def test_the_scheduled_job_processes_queued_batches(app, ctx):
-    from app.services import bulk
+    from app.jobs.bulk import jobs as bulk_jobs
+    from app.services.bulk.upload import upload_file
 
-    jobs = bulk.scheduled_jobs(app)
+    jobs = bulk_jobs(app)
     assert [j.name for j in jobs] == ["bulk_batches"] and jobs[0].every_seconds == 2
     unit = new_unit()
-    batch, _ = bulk.upload_file(actor("district"), unit.id, HIRE, "a.xlsx",
-                                xlsx_of(HIRE, hire_rows(1)))
+    batch, _ = upload_file(actor("district"), unit.id, HIRE, "a.xlsx",
+                           xlsx_of(HIRE, hire_rows(1)))
     assert jobs[0].func()["processed"] >= 1
     from app.extensions import db
 
@@ -325,7 +331,8 @@ def termination_rows(rows, reason="劳动合同订立时所依据的客观情况
 
 
 def test_a_mass_termination_goes_to_district_approval_as_one_batch(ctx):
-    from app.services import bulk
+    from app.services.bulk.approval import approve_district, process_approval
+    from app.services.bulk.status import batch_status
 
     unit, rows = hired_unit(30)
     data = csv_of(TERMINATION, termination_rows(rows[:25]))
@@ -338,31 +345,31 @@ def test_a_mass_termination_goes_to_district_approval_as_one_batch(ctx):
                for f in filings)
     # Only the unit's own district office approves, and it does so for the whole batch.
     with pytest.raises(DomainError) as street:
-        bulk.approve_district(actor("street", bulk=False), batch.id)
+        approve_district(actor("street", bulk=False), batch.id)
     assert street.value.code == "DISTRICT_APPROVAL_ONLY"
     # The request records the decision and returns at once; nothing is approved yet.
-    requested = bulk.approve_district(actor("district", bulk=False), batch.id)
+    requested = approve_district(actor("district", bulk=False), batch.id)
     assert requested.approval_state.name == "QUEUED" and requested.approval_total == 25
     assert requested.approval_requested_by_id == actor("district").user_id
     assert all(f.status == FilingStatus.PENDING_DISTRICT_APPROVAL for f in filings_of(batch.id))
     # A second click (or a second approver) while it runs: one wins, the other is told.
     with pytest.raises(DomainError) as twice:
-        bulk.approve_district(actor("district", bulk=False), batch.id)
+        approve_district(actor("district", bulk=False), batch.id)
     assert twice.value.code == "BULK_APPROVAL_IN_PROGRESS" and "请勿重复提交" in twice.value.message
-    status = bulk.batch_status(batch.id, actor("district"), rows=False)
+    status = batch_status(batch.id, actor("district"), rows=False)
     assert status["done"] is False and status["approval"]["state"] == "QUEUED"
     # The worker approves them, each through filings.approve.
-    done = bulk.process_approval(batch.id)
+    done = process_approval(batch.id)
     assert done.approval_state.name == "DONE"
     assert (done.approval_done, done.approval_failed) == (25, 0)
     assert (done.filed, done.district_approval) == (25, 0)
     assert all(f.status == FilingStatus.FILED for f in filings_of(batch.id))
     assert all(f.employment.status == EmploymentStatus.ENDED for f in filings_of(batch.id))
     assert all(f.decided_by_id == actor("district").user_id for f in filings_of(batch.id))
-    status = bulk.batch_status(batch.id, actor("district"), rows=False)
+    status = batch_status(batch.id, actor("district"), rows=False)
     assert status["done"] is True and status["approval"]["progress"] == 100
     with pytest.raises(DomainError) as nothing:
-        bulk.approve_district(actor("district", bulk=False), batch.id)
+        approve_district(actor("district", bulk=False), batch.id)
     assert nothing.value.code == "BULK_NOTHING_TO_APPROVE"
 
 
@@ -376,57 +383,58 @@ def mass_termination_batch(size=25):
 
 
 def test_the_district_approval_runs_in_the_scheduled_job_and_other_districts_may_not(app, ctx):
-    from app.services import bulk
+    from app.jobs.bulk import jobs as bulk_jobs
+    from app.services.bulk.approval import approve_district
 
     batch = mass_termination_batch()
     for who in ("district2", "city"):  # another district; the city is not the unit's district
         with pytest.raises(DomainError) as refused:
-            bulk.approve_district(actor(who, bulk=False), batch.id)
+            approve_district(actor(who, bulk=False), batch.id)
         assert refused.value.code in ("BULK_BATCH_NOT_FOUND", "DISTRICT_APPROVAL_ONLY")
-    bulk.approve_district(actor("admin", bulk=False), batch.id)
-    result = bulk.scheduled_jobs(app)[0].func()
+    approve_district(actor("admin", bulk=False), batch.id)
+    result = bulk_jobs(app)[0].func()
     assert result["approvals"] >= 1
     assert all(f.status == FilingStatus.FILED for f in filings_of(batch.id))
 
 
 def test_a_batch_approval_resumes_after_a_crash_and_skips_what_was_decided_singly(ctx):
     from app.extensions import db
-    from app.services import bulk
     from app.services import filings as fs
+    from app.services.bulk.approval import approve_district, process_approval
 
     batch = mass_termination_batch()
     first = filings_of(batch.id)[0]
     fs.approve(first.id, actor("district", bulk=False))  # decided on its own meanwhile
-    bulk.approve_district(actor("district", bulk=False), batch.id)
+    approve_district(actor("district", bulk=False), batch.id)
     # A worker claimed it and died: a fresh claim is left alone, a stale one is resumed.
     from app.models.bulk import ApprovalState, BulkBatch
 
     db.session.execute(sa_update(BulkBatch).where(BulkBatch.id == batch.id).values(
         approval_state=ApprovalState.RUNNING, approval_claimed_at=datetime.datetime.now()))
     db.session.commit()
-    assert bulk.process_approval(batch.id).approval_state == ApprovalState.RUNNING
+    assert process_approval(batch.id).approval_state == ApprovalState.RUNNING
     db.session.execute(sa_update(BulkBatch).where(BulkBatch.id == batch.id).values(
         approval_claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1)))
     db.session.commit()
-    done = bulk.process_approval(batch.id)
+    done = process_approval(batch.id)
     assert done.approval_state == ApprovalState.DONE and done.approval_failed == 0
     assert (done.filed, done.district_approval) == (25, 0)
 
 
 def test_a_batch_return_needs_a_coded_reason_and_returns_every_filing(ctx):
-    from app.services import bulk
+    from app.services.bulk.approval import approve_district, process_approval, return_district
 
     batch = mass_termination_batch()
     with pytest.raises(DomainError) as no_reason:
-        bulk.return_district(actor("district", bulk=False), batch.id, "", "请补充材料")
+        return_district(actor("district", bulk=False), batch.id, "", "请补充材料")
     assert no_reason.value.code == "RETURN_REASON_REQUIRED"
-    requested = bulk.return_district(actor("district", bulk=False), batch.id, "R01",
-                                     "请补充职工代表大会决议")
+    requested = return_district(actor("district", bulk=False), batch.id, "R01",
+                                "请补充职工代表大会决议")
     assert requested.approval_action == "return"
     with pytest.raises(DomainError) as busy:
-        bulk.approve_district(actor("district", bulk=False), batch.id)
+        approve_district(actor("district", bulk=False), batch.id)
     assert busy.value.code == "BULK_APPROVAL_IN_PROGRESS" and "整批退回" in busy.value.message
-    done = bulk.process_approval(batch.id)
+    done = process_approval(batch.id)
     assert (done.approval_done, done.district_approval, done.filed) == (25, 0, 0)
     filings = filings_of(batch.id)
     assert all(f.status == FilingStatus.RETURNED and f.return_reason_code == "R01"
@@ -544,7 +552,7 @@ def rejected(unit_id, data, name="f.xlsx", kind=HIRE):
 
 
 def test_reordered_columns_are_matched_by_header_and_said_so(ctx):
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
 
     unit = new_unit()
     order = list(reversed([c.key for c in COLUMNS[HIRE]]))
@@ -555,7 +563,7 @@ def test_reordered_columns_are_matched_by_header_and_said_so(ctx):
 
 
 def test_a_missing_column_is_named(ctx):
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
 
     unit = new_unit()
     order = [c.key for c in COLUMNS[HIRE] if c.key != "start_date"]
@@ -580,11 +588,12 @@ def test_blank_rows_and_the_notes_row_are_skipped(ctx):
 
 def test_more_rows_than_the_setting_allows_is_refused(app, ctx):
     unit = new_unit()
+    previous = app.config["BEIAN_BULK_MAX_ROWS"]
     app.config["BEIAN_BULK_MAX_ROWS"] = 3
     try:
         batch = rejected(unit.id, xlsx_of(HIRE, hire_rows(4)))
     finally:
-        app.config.pop("BEIAN_BULK_MAX_ROWS")
+        app.config["BEIAN_BULK_MAX_ROWS"] = previous
     assert batch.file_error_code == "BULK_TOO_MANY_ROWS" and "3 行" in batch.file_error_message
     assert count(__import__("app.models.bulk", fromlist=["BulkRow"]).BulkRow,
                  batch_id=batch.id) == 0
@@ -621,30 +630,30 @@ def test_csv_in_utf8_with_bom_and_in_gb18030_are_read_and_the_encoding_said(ctx)
 ])
 def test_bad_files_are_refused_at_upload_with_a_clear_message(ctx, name, data, code):
     from app.models.bulk import BulkBatch
-    from app.services import bulk
+    from app.services.bulk.upload import upload_file
 
     unit = new_unit()
     with pytest.raises(DomainError) as refused:
-        bulk.upload_file(actor("district"), unit.id, HIRE, name, data)
+        upload_file(actor("district"), unit.id, HIRE, name, data)
     assert refused.value.code == code
     assert refused.value.message  # Chinese, saying what to do
     assert count(BulkBatch, unit_id=unit.id) == 0
 
 
 def test_a_word_document_renamed_to_xlsx_is_refused(ctx):
-    from app.services import bulk
+    from app.services.bulk.upload import upload_file
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as z:
         z.writestr("[Content_Types].xml", "<Types/>")
         z.writestr("word/document.xml", "<w:document/>")
     with pytest.raises(DomainError) as refused:
-        bulk.upload_file(actor("district"), new_unit().id, HIRE, "x.xlsx", buf.getvalue())
+        upload_file(actor("district"), new_unit().id, HIRE, "x.xlsx", buf.getvalue())
     assert refused.value.code == "BULK_FILE_RENAMED"
 
 
 def test_a_zip_bomb_is_refused_before_anything_is_decompressed(ctx):
-    from app.services import bulk
+    from app.services.bulk.upload import upload_file
 
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED) as z:
@@ -653,7 +662,7 @@ def test_a_zip_bomb_is_refused_before_anything_is_decompressed(ctx):
         z.writestr("xl/worksheets/sheet1.xml", b"\0" * (50 * 1024 * 1024))
     assert len(buf.getvalue()) < 1024 * 1024
     with pytest.raises(DomainError) as refused:
-        bulk.upload_file(actor("district"), new_unit().id, HIRE, "x.xlsx", buf.getvalue())
+        upload_file(actor("district"), new_unit().id, HIRE, "x.xlsx", buf.getvalue())
     assert refused.value.code == "BULK_FILE_ZIP_BOMB"
 
 
@@ -664,10 +673,10 @@ def test_a_zip_bomb_is_refused_before_anything_is_decompressed(ctx):
 def test_the_hire_template_has_text_id_column_drop_downs_notes_row_and_a_frozen_header(ctx):
     import openpyxl
 
-    from app.domain.bulk import COLUMNS
-    from app.services import bulk
+    from app.domain.bulk.columns import COLUMNS
+    from app.services.bulk.files import template_file
 
-    data, name, mimetype = bulk.template_file("HIRE", "xlsx")
+    data, name, mimetype = template_file("HIRE", "xlsx")
     assert name.endswith(".xlsx") and "spreadsheetml" in mimetype
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
@@ -682,7 +691,7 @@ def test_the_hire_template_has_text_id_column_drop_downs_notes_row_and_a_frozen_
     letters = {chr(ord("A") + i) for i, c in enumerate(columns) if c.codelist}
     assert validated == letters
     assert "全日制" in [c.value for c in codes["B"]] or "全日制" in [c.value for c in codes["A"]]
-    csv_data, _, _ = bulk.template_file("TERMINATION", "csv")
+    csv_data, _, _ = template_file("TERMINATION", "csv")
     assert csv_data.startswith(b"\xef\xbb\xbf")
     assert csv_data.decode("utf-8-sig").splitlines()[0].startswith("公民身份号码,姓名")
 
@@ -690,14 +699,14 @@ def test_the_hire_template_has_text_id_column_drop_downs_notes_row_and_a_frozen_
 def test_the_error_report_can_be_fixed_and_uploaded_again(ctx):
     import openpyxl
 
-    from app.services import bulk
+    from app.services.bulk.files import error_report
 
     unit = new_unit()
     rows = hire_rows(3)
     rows[1]["start_date"] = "2026-13-01"
     rows[2]["job_title"] = "=1+1"
     batch = upload_and_check("district", unit.id, HIRE, xlsx_of(HIRE, rows))
-    data, _, _ = bulk.error_report(batch, "xlsx")
+    data, _, _ = error_report(batch, "xlsx")
     wb = openpyxl.load_workbook(io.BytesIO(data))
     ws = wb.worksheets[0]
     assert ws["A1"].value == "错误说明"
@@ -710,29 +719,31 @@ def test_the_error_report_can_be_fixed_and_uploaded_again(ctx):
     again = upload_and_check("district", unit.id, HIRE, buf.getvalue(), name="fixed.xlsx")
     assert (again.valid, again.invalid) == (3, 0), row_errors(again.id)
     assert any("不在模板中" in n for n in again.notes or []) is False
-    only, _, _ = bulk.error_report(batch, "csv", only_errors=True)
+    only, _, _ = error_report(batch, "csv", only_errors=True)
     lines = only.decode("utf-8-sig").strip().splitlines()
     assert len(lines) == 3 and lines[0].startswith("错误说明,")
 
 
 def test_a_failed_batch_is_tried_again_when_its_file_is_uploaded_again(ctx, monkeypatch):
     from app.models.bulk import BatchStatus
-    from app.services import bulk, bulk_engine
+    from app.services.bulk import engine
+    from app.services.bulk.processing import process_batch
+    from app.services.bulk.upload import upload_file
 
     unit = new_unit()
     data = xlsx_of(HIRE, hire_rows(2))
-    real = bulk_engine.run
+    real = engine.run
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(bulk_engine, "run", broken)
+    monkeypatch.setattr(engine, "run", broken)
     batch = upload_and_check("district", unit.id, HIRE, data)
     assert batch.status == BatchStatus.FAILED and batch.file_error_code == "BULK_FAILED"
-    monkeypatch.setattr(bulk_engine, "run", real)
-    again, created = bulk.upload_file(actor("district"), unit.id, HIRE, "again.xlsx", data)
+    monkeypatch.setattr(engine, "run", real)
+    again, created = upload_file(actor("district"), unit.id, HIRE, "again.xlsx", data)
     assert created and again.id == batch.id and again.status == BatchStatus.QUEUED
-    assert bulk.process_batch(batch.id).status == BatchStatus.VALIDATED
+    assert process_batch(batch.id).status == BatchStatus.VALIDATED
 
 
 def _columns(obj, skip=()):

@@ -75,12 +75,12 @@ def xlsx_of(filing_type, rows: list[dict], *, template: bool = True, raw: dict |
     ``raw`` maps (row index, key) → a cell value written as is (numbers, formulas)."""
     import openpyxl
 
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
 
     columns = COLUMNS[filing_type]
     keys = order or [c.key for c in columns]
     if template:
-        from app.services.bulk import template_file
+        from app.services.bulk.files import template_file
 
         data, _, _ = template_file(filing_type, "xlsx")
         wb = openpyxl.load_workbook(io.BytesIO(data))
@@ -112,7 +112,7 @@ def xlsx_of(filing_type, rows: list[dict], *, template: bool = True, raw: dict |
 def csv_of(filing_type, rows: list[dict], *, encoding="utf-8-sig") -> bytes:
     import csv
 
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
 
     columns = COLUMNS[filing_type]
     out = io.StringIO()
@@ -125,24 +125,26 @@ def csv_of(filing_type, rows: list[dict], *, encoding="utf-8-sig") -> bytes:
 
 def upload_and_check(who: str, unit_id: int, filing_type, data: bytes, name="hires.xlsx"):
     """Upload as `who` and run the worker's validation; the batch (refreshed)."""
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
+    from app.services.bulk.upload import upload_file
 
-    batch, _ = bulk.upload_file(actor(who), unit_id, filing_type, name, data)
-    return bulk.process_batch(batch.id)
+    batch, _ = upload_file(actor(who), unit_id, filing_type, name, data)
+    return process_batch(batch.id)
 
 
 def file_batch(who: str, batch_id: int, mode="all_or_nothing"):
-    from app.services import bulk
+    from app.services.bulk.filing import request_filing
+    from app.services.bulk.processing import process_batch
 
-    bulk.request_filing(actor(who), batch_id, mode)
-    return bulk.process_batch(batch_id)
+    request_filing(actor(who), batch_id, mode)
+    return process_batch(batch_id)
 
 
 def row_errors(batch_id: int, who="admin") -> dict[int, list[str]]:
     """Row number → error codes of the invalid rows."""
-    from app.services import bulk
+    from app.services.bulk.status import batch_status
 
-    status = bulk.batch_status(batch_id, actor(who))
+    status = batch_status(batch_id, actor(who))
     return {r["row"]: [e["code"] for e in r["errors"]] for r in status["rows"] if r["errors"]}
 
 

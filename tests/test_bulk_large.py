@@ -13,7 +13,7 @@ import re
 import openpyxl
 from sqlalchemy import func, select
 
-from app.domain.bulk import COLUMNS
+from app.domain.bulk.columns import COLUMNS
 from app.domain.filing_rules import FilingStatus, FilingType
 from app.domain.identifiers import citizen_id_check_char
 from tests.conftest import PASSWORD, login
@@ -39,10 +39,10 @@ def upload(client, kind: str, data: bytes, name: str) -> int:
 
 
 def process(app, batch_id):
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     with app.app_context():
-        return bulk.process_batch(batch_id)
+        return process_batch(batch_id)
 
 
 def new_employer(app):
@@ -120,10 +120,10 @@ def _scenario(app, client_for, unit_id, username):
     status = client.get(f"/portal/bulk/batch/{batch_id}/status").get_json()
     assert status["invalid"] == 12 and sum(status["errors_by_code"].values()) == 12
     with app.app_context():
-        from app.services import bulk
+        from app.services.bulk.status import batch_status
         from tests.test_bulk_helpers import actor
 
-        rows = bulk.batch_status(batch_id, actor(username), only_errors=True)["rows"]
+        rows = batch_status(batch_id, actor(username), only_errors=True)["rows"]
     assert {r["row"]: [e["code"] for e in r["errors"]] for r in rows} == {
         row: [code] for row, (_, _, code) in mistakes.items()}
 
@@ -213,9 +213,9 @@ def _scenario(app, client_for, unit_id, username):
     again = district.post(f"/counter/bulk/batch/{closure_id}/approve", follow_redirects=True)
     assert "BULK_APPROVAL_IN_PROGRESS" in again.get_data(as_text=True)
     with app.app_context():
-        from app.services import bulk
+        from app.services.bulk.approval import process_approval
 
-        done = bulk.process_approval(closure_id)
+        done = process_approval(closure_id)
         assert (done.approval_done, done.approval_failed, done.filed) == (SIZE, 0, SIZE)
     state = district.get(f"/counter/bulk/batch/{closure_id}/status").get_json()
     assert state["approval"]["state"] == "DONE" and state["done"] is True

@@ -24,10 +24,10 @@ def batch_id_from(response) -> int:
 
 
 def process(app, batch_id):
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     with app.app_context():
-        batch = bulk.process_batch(batch_id)
+        batch = process_batch(batch_id)
         return batch.status.name
 
 

@@ -12,7 +12,7 @@ import binascii
 import datetime
 import io
 
-from flask import g, send_file
+from flask import g, request, send_file
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -51,7 +51,7 @@ from app.services.filings import (
 
 
 def actor() -> Actor:
-    return Actor.of(g.user, via=Channel.API)
+    return Actor.of(g.user, via=Channel.API, ip=request.remote_addr or "")
 
 
 def _page(query: dict) -> tuple[int, int]:
@@ -405,11 +405,11 @@ class BatchApi(BeianApi):
     @endpoint("write", summary="提交批量备案（异步处理，返回 202 和状态地址）",
               body=S.BatchRequestSchema, response=S.BatchAcceptedSchema, status=202)
     def post(self, body, idempotency_key=None):
-        from app.services import bulk
+        from app.services.bulk.upload import submit_rows
 
         act = actor()
         unit_id = _unit_id_for(act, body.get("unit_id"))
-        batch = bulk.submit_rows(actor=act, unit_id=unit_id,
+        batch = submit_rows(actor=act, unit_id=unit_id,
                                  filing_type=FilingType[body["filing_type"]],
                                  rows=body["rows"], mode=body["mode"], source="api",
                                  idempotency_key=idempotency_key)
@@ -420,12 +420,12 @@ class BatchApi(BeianApi):
     @endpoint("read", summary="批量备案进度和逐行结果", path_params=("batch_id",),
               response=S.BatchStatusSchema)
     def get(self, batch_id: int):
-        from app.services import bulk
+        from app.services.bulk.status import batch_status
 
         if batch_id > S.MAX_ID:
             raise E.not_found("批次", "BATCH_NOT_FOUND", "batch_id")
         try:
-            status = bulk.batch_status(batch_id, actor())
+            status = batch_status(batch_id, actor())
         except DomainError as exc:
             raise E.ApiError.one(404, "BATCH_NOT_FOUND", exc.message or "未找到该批次。",
                                  exc.message_en or "Batch not found.", "batch_id") from exc

@@ -44,3 +44,7 @@ IDEMPOTENCY_KEY_REUSED = define(
     "IDEMPOTENCY_KEY_REUSED", Conflict,
     "该幂等键（Idempotency-Key）已用于另一内容不同的请求。请为新的请求生成新的幂等键。",
     "This Idempotency-Key was already used for a different request; use a new key.")
+DISTRICT_APPROVAL_ONLY = define(  # a single filing's decision, or a whole batch's (bulk)
+    "DISTRICT_APPROVAL_ONLY", Forbidden,
+    "批量退工达到属地报批标准，须由单位所在地{district}的经办机构审批。",
+    "Mass terminations are approved by the unit's own district office.")

@@ -233,7 +233,7 @@ def _city_prefix() -> str:
 class Facts:
     """The questions the builders and checks ask the database, one query each (what a single
     filing uses). A bulk batch answers the same questions from data it loaded for all its rows
-    at once (app.services.bulk_engine.BatchFacts), so both run the very same rules."""
+    at once (app.services.bulk.facts.BatchFacts), so both run the very same rules."""
 
     def unit(self, unit_id) -> Unit | None:
         return db.session.get(Unit, unit_id)
@@ -649,7 +649,7 @@ def enter_submitted(filing: Filing, flags: ReviewFlags,
 
 
 def complete_submission(filing: Filing, action: FilingAction = FilingAction.SUBMIT, *,
-                        receipt: bool = False) -> None:
+                        receipt: bool = False, actor: Actor | None = None) -> None:
     """After a submitted filing has its id: its receipt number (``receipt``), its effect on
     the employment when it is filed, the worker's notice and the audit entry."""
     if receipt:
@@ -657,8 +657,11 @@ def complete_submission(filing: Filing, action: FilingAction = FilingAction.SUBM
     if filing.status == FilingStatus.FILED:
         _apply_filed(filing)
         _notify_filed(filing)
-    record("filing", filing.id, "submit" if action == FilingAction.SUBMIT else "resubmit",
-           after=_snapshot(filing))
+    what = "submit" if action == FilingAction.SUBMIT else "resubmit"
+    if actor is not None:  # bulk passes its actor (the lead folds this into the Actor migration)
+        record(actor, "filing", filing.id, what, after=_snapshot(filing))
+    else:
+        record("filing", filing.id, what, after=_snapshot(filing))
 
 
 def build_filing(inp, actor: Actor) -> Filing:

@@ -17,19 +17,26 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 
-from app.domain.bulk import COLUMNS, MODE_ALL_OR_NOTHING, MODE_VALID_ONLY
+from app.domain.bulk.columns import COLUMNS, MODE_ALL_OR_NOTHING, MODE_VALID_ONLY
+from app.domain.bulk.errors import BULK_FILE_MISSING, SERVICE_CASE_MISMATCH
 from app.domain.errors import DomainError
 from app.domain.filing_rules import RETURN_REASONS, FilingStatus, FilingType
 from app.domain.identifiers import mask_citizen_id
+from app.domain.shared_errors import UNIT_OUT_OF_JURISDICTION
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Channel
 from app.models.units import Unit
-from app.queries.jurisdiction import jurisdiction_of
-from app.services import bulk as bulk_service
-from app.services.audit import record
-from app.services.filings import Actor
+from app.services.actor import Actor
+from app.services.audit import record_access
+from app.services.bulk.approval import approve_district, return_district
+from app.services.bulk.common import filing_ids, limits, max_rows
+from app.services.bulk.files import error_report, template_file
+from app.services.bulk.filing import request_filing
+from app.services.bulk.status import approval_active, batch_for, batch_status, batches_for
+from app.services.bulk.upload import upload_file
 from app.views.base import found_or_404
+from app.web import current_actor
 
 FORMATS = ("xlsx", "csv")
 ROWS_SHOWN = 200
@@ -47,11 +54,11 @@ class BulkPages:
 
     @staticmethod
     def actor() -> Actor:
-        return Actor.of(g.user, via=Channel.BULK)
+        return current_actor(via=Channel.BULK)
 
     def batch_or_404(self, batch_id: int) -> BulkBatch:
         try:
-            return bulk_service.batch_for(self.actor(), batch_id)
+            return batch_for(self.actor(), batch_id)
         except DomainError:
             abort(404)
 
@@ -61,13 +68,13 @@ class BulkPages:
     # -- pages --------------------------------------------------------------------------------
     def index_page(self):
         unit = self.own_unit()
-        batches = bulk_service.batches_for(self.actor(), unit.id if unit else None)
+        batches = batches_for(self.actor(), unit.id if unit else None)
         cases = self.service_cases()
         return self.render_template(
             "bulk/index.html", unit=unit, batches=batches, filing_types=list(FilingType),
-            columns=COLUMNS, max_rows=bulk_service.max_rows(), is_counter=self.is_counter,
+            columns=COLUMNS, max_rows=max_rows(), is_counter=self.is_counter,
             endpoint=self.endpoint, cases=cases,
-            max_mb=bulk_service.limits().max_bytes // (1024 * 1024))
+            max_mb=limits().max_bytes // (1024 * 1024))
 
     def service_cases(self) -> list:
         return []
@@ -79,11 +86,11 @@ class BulkPages:
         if unit is None:
             return redirect(url_for(f"{self.endpoint}.index"))
         if upload is None or not upload.filename:
-            flash("请选择要上传的文件（.xlsx 或 .csv）。（BULK_FILE_MISSING）", "danger")
+            _flash_error(BULK_FILE_MISSING())
             return redirect(url_for(f"{self.endpoint}.index"))
         data = upload.read()
         try:
-            batch, created = bulk_service.upload_file(
+            batch, created = upload_file(
                 self.actor(), unit.id, kind, upload.filename, data,
                 service_case_id=self.case_from_form(unit))
         except DomainError as exc:
@@ -105,7 +112,7 @@ class BulkPages:
 
     def batch_page(self, batch_id: int):
         batch = self.batch_or_404(batch_id)
-        status = bulk_service.batch_status(batch.id, self.actor(), rows=False)
+        status = batch_status(batch.id, self.actor(), rows=False)
         headers = {c.key: c.header_zh for c in COLUMNS[batch.filing_type]}
         shown = [{"row": number, "name": cells.get("name") or "",
                   "citizen_id": masked(cells.get("citizen_id")), "errors": errors or []}
@@ -118,14 +125,14 @@ class BulkPages:
             headers=headers, invalid_rows=shown, rows_shown=ROWS_SHOWN, mode_all=MODE_ALL_OR_NOTHING,
             mode_valid=MODE_VALID_ONLY, is_counter=self.is_counter,
             may_approve=self.is_counter and batch.district_approval > 0
-            and not bulk_service.approval_active(batch)
+            and not approval_active(batch)
             and self.appbuilder.sm.has_access("can_approve", self.class_permission_name),
             return_reasons=RETURN_REASONS,
             status_url=url_for(f"{self.endpoint}.status", batch_id=batch.id))
 
     def status_json(self, batch_id: int):
         batch = self.batch_or_404(batch_id)
-        payload = bulk_service.batch_status(batch.id, self.actor(), rows=False)
+        payload = batch_status(batch.id, self.actor(), rows=False)
         return jsonify(payload)
 
     def report_file(self, batch_id: int, fmt: str):
@@ -133,18 +140,17 @@ class BulkPages:
         if fmt not in FORMATS or batch.status in (BatchStatus.QUEUED, BatchStatus.VALIDATING):
             abort(404)
         only_errors = request.args.get("only") == "errors"
-        data, name, mimetype = bulk_service.error_report(batch, fmt, only_errors=only_errors)
+        data, name, mimetype = error_report(batch, fmt, only_errors=only_errors)
         # The report holds full ID numbers (the user's own upload): every download is audited.
-        record("bulk_batch", batch.id, "download_report",
-               after={"format": fmt, "only_errors": only_errors})
-        db.session.commit()
+        record_access(self.actor(), "bulk_batch", batch.id, "download_report", format=fmt,
+                      only_errors=only_errors)
         return _download(data, name, mimetype)
 
     def file_action(self, batch_id: int):
         batch = self.batch_or_404(batch_id)
         mode = request.form.get("mode", MODE_ALL_OR_NOTHING)
         try:
-            bulk_service.request_filing(self.actor(), batch.id, mode)
+            request_filing(self.actor(), batch.id, mode)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -157,7 +163,7 @@ class BulkPages:
         from app.web import current_actor, public_base_url
 
         batch = self.batch_or_404(batch_id)
-        ids = bulk_service.filing_ids(batch, (FilingStatus.FILED,))
+        ids = filing_ids(batch, (FilingStatus.FILED,))
         try:
             doc_batch = create_batch(current_actor(), ids, unit_id=batch.unit_id,
                                      base_url=public_base_url())
@@ -169,7 +175,7 @@ class BulkPages:
     def template_file(self, kind: str, fmt: str):
         if kind not in FilingType.__members__ or fmt not in FORMATS:
             abort(404)
-        data, name, mimetype = bulk_service.template_file(kind, fmt)
+        data, name, mimetype = template_file(kind, fmt)
         return _download(data, name, mimetype)
 
     # -- the routes both views expose (FAB collects exposed methods from the MRO) --
@@ -250,9 +256,9 @@ class BulkCounterView(BulkPages, BaseView):
     def unit_from_form(self) -> Unit | None:
         code = (request.form.get("credit_code") or "").strip().upper()
         unit = db.session.scalar(select(Unit).where(Unit.credit_code == code)) if code else None
-        if unit is None or not jurisdiction_of(g.user).covers_unit(unit):
+        if unit is None or not self.actor().jurisdiction.covers_unit(unit):
             flash("未找到该统一社会信用代码的单位，或该单位不在您的辖区内。经办人员只能为辖区内单位批量办理。"
-                  "（UNIT_OUT_OF_JURISDICTION）", "danger")
+                  f"（{UNIT_OUT_OF_JURISDICTION.code}）", "danger")
             return None
         return unit
 
@@ -278,9 +284,7 @@ class BulkCounterView(BulkPages, BaseView):
 
         case = oe.case_for(g.user, case_id)
         if case is None or case.key_enterprise.unit_id != unit.id:
-            raise DomainError("SERVICE_CASE_MISMATCH",
-                              "所选专项服务不属于该单位，或不在您的办理范围内。请重新选择，或不关联专项服务。",
-                              "The service case is not this unit's.", "service_case_id")
+            raise SERVICE_CASE_MISMATCH()
         return case.id
 
     @expose("/batch/<int:batch_id>/approve", methods=["POST"])
@@ -289,7 +293,7 @@ class BulkCounterView(BulkPages, BaseView):
         """属地审批: approve every filing of the batch waiting for district approval."""
         batch = self.batch_or_404(batch_id)
         try:
-            batch = bulk_service.approve_district(self.actor(), batch.id)
+            batch = approve_district(self.actor(), batch.id)
         except DomainError as exc:
             _flash_error(exc)
         else:
@@ -303,7 +307,7 @@ class BulkCounterView(BulkPages, BaseView):
         """属地审批: return every filing of the batch waiting for district approval."""
         batch = self.batch_or_404(batch_id)
         try:
-            batch = bulk_service.return_district(
+            batch = return_district(
                 self.actor(), batch.id, request.form.get("reason_code", ""),
                 request.form.get("message", ""))
         except DomainError as exc:

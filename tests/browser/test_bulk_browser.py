@@ -14,10 +14,10 @@ from .conftest import login
 
 
 def _run_worker(app, batch_id):
-    from app.services import bulk
+    from app.services.bulk.processing import process_batch
 
     with app.app_context():
-        return bulk.process_batch(batch_id)
+        return process_batch(batch_id)
 
 
 def test_employer_uploads_a_hire_file_sees_the_error_and_files_the_valid_rows(
@@ -37,7 +37,7 @@ def test_employer_uploads_a_hire_file_sees_the_error_and_files_the_valid_rows(
         ids = fresh_ids(3)
     rows = [hire_row(ids[0], "浏览器甲"), hire_row(ids[1], "浏览器乙", start_date="2026-02-30"),
             hire_row(ids[2], "浏览器丙")]
-    from app.domain.bulk import COLUMNS
+    from app.domain.bulk.columns import COLUMNS
     from app.domain.filing_rules import FilingType
 
     keys = {c.header_zh: c.key for c in COLUMNS[FilingType.HIRE]}

@@ -2,7 +2,7 @@
 its name), whether it is a zip bomb, merged cells, the encoding of a CSV, and its rows as
 streams of cell values. Pure Python (zipfile, csv, openpyxl): no Flask, no database.
 
-Every refusal is a DomainError with a Chinese message saying what is wrong and how to fix it.
+Every refusal is a DomainError (app.domain.bulk.errors) saying what is wrong and how to fix it.
 
 >>> sniff(b"\\xef\\xbb\\xbf\\xe5\\xa7\\x93\\xe5\\x90\\x8d,x\\r\\n", "a.csv")
 'csv'
@@ -23,7 +23,19 @@ import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 
-from app.domain.errors import DomainError
+from app.domain.bulk.errors import (
+    BULK_CSV_ENCODING,
+    BULK_CSV_FORMAT,
+    BULK_FILE_DAMAGED,
+    BULK_FILE_EMPTY,
+    BULK_FILE_OLD_EXCEL,
+    BULK_FILE_RENAMED,
+    BULK_FILE_TOO_LARGE,
+    BULK_FILE_TYPE,
+    BULK_FILE_ZIP_BOMB,
+    BULK_MERGED_CELLS,
+)
+from app.domain.errors import DomainError  # noqa: F401  (the doctest catches it)
 
 __all__ = ["FileLimits", "Table", "check_zip", "read_table", "sniff"]
 
@@ -46,10 +58,6 @@ class FileLimits:
     max_members: int = 500
 
 
-def _error(code: str, zh: str, en: str) -> DomainError:
-    return DomainError(code, zh, en, "file")
-
-
 def _extension(filename: str) -> str:
     name = (filename or "").lower().strip()
     return name[name.rfind("."):] if "." in name else ""
@@ -59,43 +67,34 @@ def sniff(data: bytes, filename: str) -> str:
     """xlsx or csv, judged by the content; the file's extension must agree with it."""
     ext = _extension(filename)
     if not data:
-        raise _error("BULK_FILE_EMPTY", "上传的文件是空的。请选择填好的 Excel（.xlsx）或 CSV 文件。",
-                     "The file is empty.")
+        raise BULK_FILE_EMPTY()
     if data.startswith(_OLE2):
-        raise _error("BULK_FILE_OLD_EXCEL",
-                     "这是旧版 Excel 97–2003 文件（.xls）或其他 Office 文件，不能直接导入。请在 Excel 或 WPS 中"
-                     "“另存为”Excel 工作簿（.xlsx）后重新上传，或直接使用下载的模板。",
-                     "Old .xls files are not supported; save as .xlsx.")
+        raise BULK_FILE_OLD_EXCEL()
     if ext not in EXTENSIONS:
-        raise _error("BULK_FILE_TYPE",
-                     f"不支持“{ext or '无扩展名'}”类型的文件。请上传 Excel 工作簿（.xlsx）或 CSV 文件"
-                     "（可用下载的模板填写）。",
-                     "Only .xlsx and .csv files are accepted.")
+        raise BULK_FILE_TYPE(ext=ext or '无扩展名')
     if data.startswith(_ZIP):
         kind = XLSX
     else:
         for magic, label in _BINARY_MAGIC.items():
             if data.startswith(magic):
-                raise _error(
-                    "BULK_FILE_RENAMED",
-                    f"文件扩展名为“{ext}”，但内容是 {label} 文件，不是 Excel 工作簿或 CSV 表格"
-                    "（可能是改了扩展名的其他文件）。请上传用模板填写的 .xlsx 或 .csv 文件。",
-                    f"The file is a {label} file renamed to {ext}.")
+                raise BULK_FILE_RENAMED(
+                    ext=ext, content=f"是 {label} 文件，不是 Excel 工作簿或 CSV 表格（可能是改了扩展名的其他文件）",
+                    fix="请上传用模板填写的 .xlsx 或 .csv 文件。",
+                    message_en=f"The file is a {label} file renamed to {ext}.")
         kind = CSV if b"\x00" not in data[:4096] else ""
     if kind == "":
-        raise _error("BULK_FILE_RENAMED",
-                     f"文件扩展名为“{ext}”，但内容不是 Excel 工作簿或 CSV 表格。请上传用模板填写的 .xlsx 或 .csv 文件。",
-                     "The file is neither an xlsx workbook nor a CSV text file.")
+        raise BULK_FILE_RENAMED(
+            ext=ext, content="不是 Excel 工作簿或 CSV 表格", fix="请上传用模板填写的 .xlsx 或 .csv 文件。",
+            message_en="The file is neither an xlsx workbook nor a CSV text file.")
     if kind != EXTENSIONS[ext]:
         if ext == ".xlsx":
-            raise _error("BULK_FILE_RENAMED",
-                         "文件扩展名为“.xlsx”，但内容是文本（CSV）而不是 Excel 工作簿（可能是改了扩展名）。"
-                         "请把扩展名改回“.csv”，或在 Excel 中另存为 .xlsx 后重新上传。",
-                         "A text file renamed to .xlsx.")
-        raise _error("BULK_FILE_RENAMED",
-                     "文件扩展名为“.csv”，但内容是压缩文件（可能是改了扩展名的 Excel 工作簿）。"
-                     "请把扩展名改回“.xlsx”后重新上传。",
-                     "A zip/xlsx file renamed to .csv.")
+            raise BULK_FILE_RENAMED(
+                ext=".xlsx", content="是文本（CSV）而不是 Excel 工作簿（可能是改了扩展名）",
+                fix="请把扩展名改回“.csv”，或在 Excel 中另存为 .xlsx 后重新上传。",
+                message_en="A text file renamed to .xlsx.")
+        raise BULK_FILE_RENAMED(
+            ext=".csv", content="是压缩文件（可能是改了扩展名的 Excel 工作簿）",
+            fix="请把扩展名改回“.xlsx”后重新上传。", message_en="A zip/xlsx file renamed to .csv.")
     return kind
 
 
@@ -106,25 +105,21 @@ def check_zip(data: bytes, limits: FileLimits) -> zipfile.ZipFile:
         archive = zipfile.ZipFile(io.BytesIO(data))
         members = archive.infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise _error("BULK_FILE_DAMAGED",
-                     "文件已损坏或不完整，无法作为 Excel 工作簿打开。请在 Excel 或 WPS 中打开确认后重新保存、上传。",
-                     "The workbook is damaged.") from None
+        raise BULK_FILE_DAMAGED(how="或不完整，无法作为 Excel 工作簿打开",
+                                problem_en="is damaged") from None
     names = {m.filename for m in members}
     if "[Content_Types].xml" not in names or "xl/workbook.xml" not in names:
-        raise _error("BULK_FILE_RENAMED",
-                     "文件扩展名为“.xlsx”，但内容不是 Excel 工作簿（可能是改了扩展名的 Word 文档、压缩包等）。"
-                     "请上传用模板填写的 Excel 工作簿。",
-                     "The zip file is not an xlsx workbook.")
+        raise BULK_FILE_RENAMED(
+            ext=".xlsx", content="不是 Excel 工作簿（可能是改了扩展名的 Word 文档、压缩包等）",
+            fix="请上传用模板填写的 Excel 工作簿。",
+            message_en="The zip file is not an xlsx workbook.")
     total = sum(m.file_size for m in members)
     bomb = (len(members) > limits.max_members or total > limits.max_unzipped_bytes
             or any(m.file_size > 1024 * 1024
                    and m.file_size > limits.max_ratio * max(m.compress_size, 1)
                    for m in members))
     if bomb:
-        raise _error("BULK_FILE_ZIP_BOMB",
-                     "文件解压后异常巨大（压缩比异常），可能是恶意构造的压缩文件，已拒绝处理。"
-                     "请上传用模板正常填写的 Excel 工作簿；数据很多时请分成几个文件上传。",
-                     "The workbook decompresses to an abnormal size (zip bomb).")
+        raise BULK_FILE_ZIP_BOMB()
     return archive
 
 
@@ -166,10 +161,7 @@ def _decode_csv(data: bytes) -> tuple[str, str]:
     try:
         return data.decode("gb18030"), "GB18030"
     except UnicodeDecodeError:
-        raise _error("BULK_CSV_ENCODING",
-                     "无法识别 CSV 文件的文字编码（既不是 UTF-8 也不是 GBK/GB18030）。请在 Excel 中"
-                     "“另存为 → CSV UTF-8（逗号分隔）”，或直接上传 .xlsx 文件。",
-                     "Unknown CSV encoding; save as CSV UTF-8.") from None
+        raise BULK_CSV_ENCODING() from None
 
 
 def _csv_rows(text: str) -> Iterator[tuple[int, list]]:
@@ -181,9 +173,7 @@ def _csv_rows(text: str) -> Iterator[tuple[int, list]]:
     try:
         yield from enumerate(reader, start=1)
     except csv.Error as exc:
-        raise _error("BULK_CSV_FORMAT",
-                     f"CSV 文件格式有误（{exc}），可能有未配对的引号。请在 Excel 中打开后另存为 CSV UTF-8 再上传。",
-                     "Malformed CSV.") from None
+        raise BULK_CSV_FORMAT(detail=str(exc)) from None
 
 
 def _xlsx_rows(workbook) -> Iterator[tuple[int, list]]:
@@ -195,10 +185,7 @@ def _xlsx_rows(workbook) -> Iterator[tuple[int, list]]:
 def read_table(data: bytes, filename: str, limits: FileLimits = FileLimits()) -> Table:
     """The rows of an uploaded file, or a DomainError for a file that cannot be taken."""
     if len(data) > limits.max_bytes:
-        raise _error("BULK_FILE_TOO_LARGE",
-                     f"文件超过 {limits.max_bytes // (1024 * 1024)} MB。请删除多余的工作表、图片和格式，"
-                     "或把数据分成几个文件上传。",
-                     "The file is too large.")
+        raise BULK_FILE_TOO_LARGE(megabytes=limits.max_bytes // (1024 * 1024))
     kind = sniff(data, filename)
     if kind == CSV:
         text, encoding = _decode_csv(data)
@@ -211,16 +198,12 @@ def read_table(data: bytes, filename: str, limits: FileLimits = FileLimits()) ->
         workbook = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
         sheet = workbook.worksheets[0]
     except Exception:  # noqa: BLE001 - any failure of the reader is a damaged workbook
-        raise _error("BULK_FILE_DAMAGED",
-                     "文件已损坏或不是有效的 Excel 工作簿，无法读取。请在 Excel 或 WPS 中打开确认后重新保存、上传。",
-                     "The workbook cannot be read.") from None
+        raise BULK_FILE_DAMAGED(how="或不是有效的 Excel 工作簿，无法读取",
+                                problem_en="cannot be read") from None
     member = getattr(sheet, "_worksheet_path", None)
     if member:
         merged = _merged_ranges(archive, member.lstrip("/"))
         if merged:
             workbook.close()
-            raise _error("BULK_MERGED_CELLS",
-                         f"工作表“{sheet.title}”含有合并单元格（{'、'.join(merged)}）。合并单元格只有第一格有内容，"
-                         "会导致数据错位。请全选表格后“取消合并单元格”，并在每个单元格中填写完整内容，再重新上传。",
-                         "The sheet has merged cells; unmerge them.")
+            raise BULK_MERGED_CELLS(sheet=sheet.title, ranges="、".join(merged))
     return Table(XLSX, _xlsx_rows(workbook), close=workbook.close)

@@ -74,6 +74,27 @@ def test_two_claims_of_the_same_job_run_one_wins(app):
         assert claim_run("other.job", "2026-01-01T00:00:00", "scheduler-b") is True
 
 
+def test_a_lost_claim_makes_no_database_error(app):
+    """The loser's INSERT does nothing instead of failing, so PostgreSQL logs no 'duplicate
+    key' ERROR for each lost claim of each scheduler."""
+    from sqlalchemy import event
+
+    from app.extensions import db
+    from app.services.claims import claim_run
+
+    errors = []
+    with app.app_context():
+        engine = db.engine
+        listener = lambda context: errors.append(context.original_exception)  # noqa: E731
+        event.listen(engine, "handle_error", listener)
+        try:
+            assert claim_run("quiet.job", "2026-01-01T00:00:00", "scheduler-a") is True
+            assert claim_run("quiet.job", "2026-01-01T00:00:00", "scheduler-b") is False
+        finally:
+            event.remove(engine, "handle_error", listener)
+    assert errors == []
+
+
 def test_concurrent_claims_of_the_same_run_one_wins(app):
     from app.models.documents import JobClaim
     from app.services.claims import claim_run

@@ -21,17 +21,35 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{os.getpid()}:{threading.get_ident() % 100000}"
 
 
+def _insert_ignoring_conflict(values: dict):
+    """INSERT … ON CONFLICT DO NOTHING: a lost claim is not an error, so the database logs none
+    (a failed INSERT caught in a savepoint would still log a 'duplicate key' ERROR on
+    PostgreSQL for every lost claim)."""
+    dialect = db.session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - the two databases we run on
+        return None
+    return (insert(JobClaim.__table__).values(**values)
+            .on_conflict_do_nothing(index_elements=["job_name", "run_key"])
+            .returning(JobClaim.__table__.c.id))
+
+
 def claim_run(job_name: str, run_key: str, claimed_by: str | None = None) -> bool:
     """Claim a job run: True for exactly one caller per (job_name, run_key), on SQLite and
-    PostgreSQL alike. A unique constraint decides; the loser's INSERT fails inside a savepoint
-    and it gets False (a lost claim never raises)."""
-    claim = JobClaim(job_name=job_name, run_key=run_key,
-                     claimed_by=(claimed_by or worker_name())[:128],
-                     claimed_at=datetime.datetime.now())
+    PostgreSQL alike. The unique constraint decides; the loser gets False, quietly."""
+    values = {"job_name": job_name, "run_key": run_key,
+              "claimed_by": (claimed_by or worker_name())[:128],
+              "claimed_at": datetime.datetime.now()}
     with transaction():
-        try:
+        statement = _insert_ignoring_conflict(values)
+        if statement is not None:
+            return db.session.execute(statement).scalar() is not None
+        try:  # pragma: no cover - another database: the savepoint way
             with db.session.begin_nested():
-                db.session.add(claim)
+                db.session.add(JobClaim(**values))
         except IntegrityError:
             return False
     return True

@@ -35,7 +35,15 @@ def create_app(config: object | str = "config.Config") -> Flask:
 
     register_cli(app)
     register_web_hooks(app)
+    _connect_listeners()
     return app
+
+
+def _connect_listeners() -> None:
+    """Features listening to the core's signals (app.services.signals); idempotent."""
+    from app.services.outreach import listeners as outreach_listeners
+
+    outreach_listeners.connect()
 
 
 def _override_from_environment(app: Flask) -> None:

@@ -214,7 +214,7 @@ def test_capacity_cannot_drop_below_confirmed_signups(app, coordinator):
 def test_capacity_is_enforced_in_one_transaction_per_signup(app):
     """Many sign-ups straight through the service: never more confirmed than seats."""
     from app.extensions import appbuilder, db
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
         coordinator = appbuilder.sm.find_user(username="coordinator")
@@ -240,7 +240,7 @@ def test_parallel_signups_for_the_last_seats_never_overbook(app):
     import threading
 
     from app.extensions import appbuilder
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
         event_id = events.save_event(events.EventInput(
@@ -401,7 +401,7 @@ def test_cancelled_event_notifies_the_signed_up_units(app, coordinator):
 
 def test_reminder_job_notifies_once_the_day_before(app):
     from app.extensions import appbuilder
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
         coordinator = appbuilder.sm.find_user(username="coordinator")
@@ -457,7 +457,7 @@ def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
     from app.extensions import appbuilder, db
     from app.models.outreach import EventInvitation
     from app.models.units import Unit
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     unit_id = make_unit(app)
     far = datetime.datetime(2099, 1, 1)
@@ -632,7 +632,7 @@ def _write(folder, name, text):
 def test_loader_is_idempotent_and_never_overwrites_a_staff_edit(app, tmp_path, city):
     from app.extensions import db
     from app.models.outreach import KnowledgeArticle
-    from app.services.outreach_knowledge import load_knowledge
+    from app.services.outreach.knowledge import load_knowledge
 
     slug_a, slug_b = f"faq-load-a-{token()}", f"faq-load-b-{token()}"
     _write(tmp_path, "a.md", f"---\nkind: faq\nslug: {slug_a}\ntitle: 甲\n---\n第一版\n")
@@ -659,7 +659,7 @@ def test_loader_is_idempotent_and_never_overwrites_a_staff_edit(app, tmp_path, c
 
 
 def test_loader_takes_an_integration_file_and_shows_it_under_its_section(app, tmp_path):
-    from app.services.outreach_knowledge import load_knowledge
+    from app.services.outreach.knowledge import load_knowledge
 
     slug = f"api-integration-{token()}"
     _write(tmp_path, "api-integration.md",
@@ -674,7 +674,7 @@ def test_loader_takes_an_integration_file_and_shows_it_under_its_section(app, tm
 
 
 def test_seed_of_the_shipped_content_is_idempotent(app):
-    from app.services.outreach import seed
+    from app.services.outreach.seed import seed
 
     with app.app_context():
         assert seed().get("created", 0) == 0 and seed().get("updated", 0) == 0
@@ -724,7 +724,7 @@ def test_case_raised_after_scheduling_joins_the_next_meeting(app, client_for, ci
     case_id, title = raise_case(client_for("street"))
     from app.extensions import db
     from app.models.outreach import AgendaItem
-    from app.services.outreach_desk import next_meeting
+    from app.services.outreach.desk import next_meeting
 
     with app.app_context():
         meeting = next_meeting()
@@ -1010,9 +1010,9 @@ def test_link_filings_refuses_filings_outside_the_actors_jurisdiction(app, coord
 # --------------------------------------------------------------------------------------------
 
 def test_seed_demo_is_idempotent_and_has_a_two_seat_salon(app):
+    from app.demo.outreach import DEMO_MARK, seed_demo
     from app.extensions import db
     from app.models.outreach import DeskCase, JointMeeting, KeyEnterprise, OutreachEvent
-    from app.services.outreach import DEMO_MARK, seed_demo
 
     with app.app_context():
         seed_demo()
@@ -1053,7 +1053,7 @@ def test_event_names_its_organising_office_and_coordinator(app, coordinator):
 
 def test_kb_load_command_and_reminder_job_are_registered(app):
     from app.jobs import jobs
-    from app.services.outreach import REMINDER_JOB
+    from app.jobs.outreach import REMINDER_JOB
 
     result = app.test_cli_runner().invoke(args=["beian", "kb-load"])
     assert result.exit_code == 0, result.output

@@ -23,10 +23,9 @@ NOW = datetime.datetime.now().replace(second=0, microsecond=0)
 def records(app):
     from app.extensions import appbuilder, db
     from app.models.units import Unit
-    from app.services import outreach_desk as desk
-    from app.services import outreach_enterprises as ke
-    from app.services import outreach_events as events
-    from app.services.outreach_knowledge import published_article
+    from app.services.outreach import desk, events
+    from app.services.outreach import enterprises as ke
+    from app.services.outreach.knowledge import published_article
     from tests.conftest import KNOWN, pk_of
 
     with app.app_context():

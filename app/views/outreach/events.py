@@ -1,12 +1,12 @@
 """Events for coordinators (/outreach/events: create, edit, sign-ups, check-in, feedback) and for
 employers (/portal/events: sign up their own attendees, cancel, invitations). Thin: every rule is
-in app.services.outreach_events."""
+in app.services.outreach.events."""
 
 from __future__ import annotations
 
 import datetime
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -18,10 +18,11 @@ from app.extensions import db
 from app.models.org import Office
 from app.models.outreach import EventSignup, OutreachEvent
 from app.models.units import Unit
-from app.services import outreach_events as events
+from app.services.outreach import events
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
-from app.views.outreach_forms import EventForm, FeedbackForm, SignupForm, to_int
+from app.views.outreach.forms import EventForm, FeedbackForm, SignupForm, to_int
+from app.web import current_actor
 
 SIGNUP_CLASSES = {SignupStatus.CONFIRMED: "success", SignupStatus.WAITING: "warning",
                   SignupStatus.CANCELLED: "default"}
@@ -86,7 +87,7 @@ class EventAdminView(BaseView):
         form = _event_form()
         if form.validate_on_submit():
             try:
-                event = events.save_event(_event_input(form), g.user)
+                event = events.save_event(_event_input(form), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -102,7 +103,7 @@ class EventAdminView(BaseView):
         form = _event_form(event)
         if form.validate_on_submit():
             try:
-                events.save_event(_event_input(form), g.user, event_id=event.id)
+                events.save_event(_event_input(form), current_actor(), event_id=event.id)
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -127,7 +128,7 @@ class EventAdminView(BaseView):
     def cancel(self, event_id: int):
         event = _event_or_404(event_id)
         try:
-            events.cancel_event(event.id, g.user, request.form.get("reason", "")[:500])
+            events.cancel_event(event.id, current_actor(), request.form.get("reason", "")[:500])
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -135,13 +136,13 @@ class EventAdminView(BaseView):
         return redirect(url_for("EventAdminView.show", event_id=event.id))
 
     def _signup_or_404(self, signup_id: int) -> EventSignup:
-        return found_or_404(events.signup_for(g.user, signup_id))
+        return found_or_404(events.signup_for(current_actor(), signup_id))
 
     @expose("/signups/<int:signup_id>/check-in", methods=["POST"])
     @has_access
     def check_in(self, signup_id: int):
         signup = self._signup_or_404(signup_id)
-        flash_outcome(lambda: events.check_in(signup.id, g.user),
+        flash_outcome(lambda: events.check_in(signup.id, current_actor()),
                       f"{signup.attendee_name} 已签到。")
         return redirect(url_for("EventAdminView.show", event_id=signup.event_id))
 
@@ -152,7 +153,7 @@ class EventAdminView(BaseView):
         form = FeedbackForm()
         try:
             events.record_feedback(signup.id, to_int(form.rating.data), form.comment.data or "",
-                                   g.user)
+                                   current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -164,7 +165,7 @@ class EventAdminView(BaseView):
     def cancel_signup(self, signup_id: int):
         signup = self._signup_or_404(signup_id)
         try:
-            _, promoted = events.cancel_signup(signup.id, g.user)
+            _, promoted = events.cancel_signup(signup.id, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -187,7 +188,8 @@ class PortalEventsView(BaseView):
     method_permission_name = {"index": "read", "signup": "write", "cancel": "write"}
 
     def _unit(self) -> Unit:
-        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
+        unit_id = getattr(current_actor().user, "unit_id", None)
+        return found_or_404(db.session.get(Unit, unit_id) if unit_id else None)
 
     @expose("/")
     @has_access
@@ -214,7 +216,7 @@ class PortalEventsView(BaseView):
             try:
                 outcome = events.sign_up(event.id, unit_id, events.Attendee(
                     form.attendee_name.data or "", form.attendee_phone.data or "",
-                    form.attendee_position.data or ""), g.user)
+                    form.attendee_position.data or ""), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -232,11 +234,11 @@ class PortalEventsView(BaseView):
     @has_access
     def cancel(self, signup_id: int):
         self._unit()
-        signup = events.signup_for(g.user, signup_id)
+        signup = events.signup_for(current_actor(), signup_id)
         if signup is None:
             abort(404)
         try:
-            _, promoted = events.cancel_signup(signup.id, g.user)
+            _, promoted = events.cancel_signup(signup.id, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:

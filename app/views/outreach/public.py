@@ -13,8 +13,8 @@ from flask_appbuilder.baseviews import expose
 from app.domain.outreach import ArticleKind, EventStatus, month_grid
 from app.extensions import db
 from app.models.outreach import OutreachEvent
-from app.services import outreach_events as events
-from app.services import outreach_knowledge as kb
+from app.services.outreach import events
+from app.services.outreach import knowledge as kb
 
 PUBLIC_HEADERS = {"Cache-Control": "public, max-age=60"}
 KB_SECTIONS = (

@@ -14,6 +14,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from app.services.actor import Actor
 from tests.conftest import PASSWORD, login
 
 _seq = itertools.count(1)
@@ -217,7 +218,7 @@ def test_capacity_is_enforced_in_one_transaction_per_signup(app):
     from app.services.outreach import events
 
     with app.app_context():
-        coordinator = appbuilder.sm.find_user(username="coordinator")
+        coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
         event = events.save_event(events.EventInput(
             kind="POLICY_TRAINING", topic=f"容量测试{token()}", speakers="", venue="报告厅",
             starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=3,
@@ -227,7 +228,7 @@ def test_capacity_is_enforced_in_one_transaction_per_signup(app):
         unit_id = make_unit(app)
         with app.app_context():
             events.sign_up(event_id, unit_id, events.Attendee("某某", f"137{token(8)}"),
-                           appbuilder.sm.find_user(username="coordinator"))
+                           Actor.of(appbuilder.sm.find_user(username="coordinator")))
     statuses = [s for _, s, _ in signups(app, event_id)]
     assert statuses.count("CONFIRMED") == 3 and statuses.count("WAITING") == 2
     with app.app_context():
@@ -247,14 +248,14 @@ def test_parallel_signups_for_the_last_seats_never_overbook(app):
             kind="HR_SALON", topic=f"并发测试{token()}", speakers="", venue="会议室",
             starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=2,
             signup_deadline=NOW + datetime.timedelta(days=4)),
-            appbuilder.sm.find_user(username="coordinator")).id
+            Actor.of(appbuilder.sm.find_user(username="coordinator"))).id
     units = [make_unit(app) for _ in range(4)]
     barrier, errors = threading.Barrier(len(units)), []
 
     def sign(unit_id):
         try:
             with app.app_context():
-                coordinator = appbuilder.sm.find_user(username="coordinator")
+                coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
                 barrier.wait()
                 events.sign_up(event_id, unit_id, events.Attendee("并发", f"139{token(8)}"),
                                coordinator)
@@ -404,7 +405,7 @@ def test_reminder_job_notifies_once_the_day_before(app):
     from app.services.outreach import events
 
     with app.app_context():
-        coordinator = appbuilder.sm.find_user(username="coordinator")
+        coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
         event = events.save_event(events.EventInput(
             kind="POLICY_TRAINING", topic=f"提醒测试{token()}", speakers="", venue="报告厅",
             starts_at=NOW + datetime.timedelta(hours=20), ends_at=None, capacity=5,
@@ -413,7 +414,7 @@ def test_reminder_job_notifies_once_the_day_before(app):
     unit_id = make_unit(app)
     with app.app_context():
         events.sign_up(event_id, unit_id, events.Attendee("提醒人", f"136{token(8)}"),
-                       appbuilder.sm.find_user(username="coordinator"))
+                       Actor.of(appbuilder.sm.find_user(username="coordinator")))
         assert events.send_reminders()["reminders"] >= 1
         events.send_reminders()
     assert sum("活动提醒" in b for b in notices_of(app, unit_id)) == 1
@@ -453,6 +454,28 @@ def test_unit_approved_online_is_invited_to_the_next_new_unit_training(app, coor
     assert "培训邀请" in text_of(client.get("/portal/events/"))
 
 
+def test_unit_approved_signal_invites_the_unit_through_the_outreach_listener(app):
+    from app.extensions import db
+    from app.models.outreach import EventInvitation
+    from app.models.units import Unit
+    from app.services.actor import Actor
+    from app.services.outreach import listeners
+    from app.services.signals import unit_approved
+    from app.services.transaction import transaction
+
+    unit_id = make_unit(app)
+    connected = dict(unit_approved.receivers)
+    assert id(listeners._invite_approved_unit) in connected  # by create_app
+    listeners.connect()
+    assert dict(unit_approved.receivers) == connected  # connecting again adds nothing
+    with app.app_context():
+        with transaction():
+            unit_approved.send(db.session.get(Unit, unit_id), actor=Actor.system())
+        invitations = db.session.scalars(select(EventInvitation).where(
+            EventInvitation.unit_id == unit_id)).all()
+        assert len(invitations) == 1
+
+
 def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
     from app.extensions import appbuilder, db
     from app.models.outreach import EventInvitation
@@ -471,7 +494,7 @@ def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
             kind="NEW_UNIT_TRAINING", topic=f"远期新单位培训{token()}", speakers="",
             venue="培训室", starts_at=far + datetime.timedelta(days=10), ends_at=None,
             capacity=30, signup_deadline=far + datetime.timedelta(days=9)),
-            appbuilder.sm.find_user(username="coordinator"), at=far)
+            Actor.of(appbuilder.sm.find_user(username="coordinator")), at=far)
         db.session.expire_all()
         assert db.session.get(EventInvitation, invitation.id).event_id is not None
     assert any("培训邀请" in b for b in notices_of(app, unit_id))
@@ -950,7 +973,6 @@ def _hire(app, unit_id) -> int:
 def test_service_case_links_filings_idempotently_and_lists_them_masked(app, coordinator):
     from app.extensions import appbuilder, db
     from app.models.filings import Filing
-    from app.services import filings as fs
     from app.services.outreach import link_filings
 
     unit_id = make_unit(app)
@@ -963,13 +985,14 @@ def test_service_case_links_filings_idempotently_and_lists_them_masked(app, coor
     filing_ids = [_hire(app, unit_id) for _ in range(2)]
     with app.app_context():
         coordinator_user = appbuilder.sm.find_user(username="coordinator")
-        assert link_filings(case_id, filing_ids, coordinator_user) == 2
-        assert link_filings(case_id, filing_ids, fs.Actor.of(coordinator_user)) == 0
+        assert link_filings(case_id, filing_ids, Actor.of(coordinator_user)) == 2
+        assert link_filings(case_id, filing_ids, Actor.of(coordinator_user)) == 0  # idempotent
         receipts = [db.session.get(Filing, i).receipt_number for i in filing_ids]
         citizen = db.session.get(Filing, filing_ids[0]).person_citizen_id
         # district2 (滨湖区) may not see a 梁溪区 case.
         with pytest.raises(Exception) as refused:
-            link_filings(case_id, filing_ids, appbuilder.sm.find_user(username="district2"))
+            link_filings(case_id, filing_ids,
+                         Actor.of(appbuilder.sm.find_user(username="district2")))
         assert getattr(refused.value, "code", "") == "NOT_FOUND"
     page = text_of(coordinator.get(f"/outreach/key-enterprises/cases/{case_id}"))
     for receipt in receipts:
@@ -1001,7 +1024,7 @@ def test_link_filings_refuses_filings_outside_the_actors_jurisdiction(app, coord
     outside = _hire(app, known["unit_out"])
     with app.app_context():
         with pytest.raises(Exception) as refused:
-            link_filings(case_id, [outside], appbuilder.sm.find_user(username="district"))
+            link_filings(case_id, [outside], Actor.of(appbuilder.sm.find_user(username="district")))
         assert getattr(refused.value, "code", "") == "FILING_NOT_FOUND"
 
 

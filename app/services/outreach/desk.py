@@ -102,7 +102,6 @@ def _where(actor: Actor, district_id: int | None) -> tuple[int, int | None]:
 
 
 def raise_case(inp: DeskInput, actor: Actor, today: datetime.date | None = None) -> DeskCase:
-    actor = as_actor(actor)
     require(actor, DESK_STAFF, "提交疑难问题")
     today = today or datetime.date.today()
     if inp.category not in DeskCategory.__members__:
@@ -136,7 +135,6 @@ def raise_case(inp: DeskInput, actor: Actor, today: datetime.date | None = None)
 def post(case_id: int, body: str, actor: Actor) -> DeskPost:
     """A reply in the case's thread: city staff answer (→ 已答复), the raising side adds
     information (→ 待答复 again)."""
-    actor = as_actor(actor)
     require(actor, DESK_STAFF, "回复疑难问题")
     case = case_for(actor, case_id)
     if case is None:
@@ -160,7 +158,6 @@ def post(case_id: int, body: str, actor: Actor) -> DeskPost:
 
 def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, actor: Actor
            ) -> DeskCase:
-    actor = as_actor(actor)
     require(actor, CITY_DESK, "指定承办人和期限")
     case = case_for(actor, case_id)
     if case is None:
@@ -179,7 +176,6 @@ def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, a
 
 
 def close(case_id: int, actor: Actor) -> DeskCase:
-    actor = as_actor(actor)
     require(actor, CITY_DESK, "关闭疑难问题")
     case = case_for(actor, case_id)
     if case is None:
@@ -244,7 +240,6 @@ def _add_case_item(meeting: JointMeeting, case: DeskCase) -> AgendaItem | None:
 
 def schedule_meeting(inp: MeetingInput, actor: Actor) -> JointMeeting:
     """Schedule a joint meeting; its agenda is proposed from every case not yet closed."""
-    actor = as_actor(actor)
     require(actor, CITY_DESK, "安排联席会议")
     rules.check_meeting(meets_at=inp.meets_at, venue=inp.venue)
     title = (inp.title or "").strip() or f"{rules.quarter_label(inp.meets_at.date())}市区用工备案联席会议"
@@ -278,7 +273,6 @@ def meetings(who) -> list[JointMeeting]:
 
 def add_agenda_item(meeting_id: int, actor: Actor, *, case_id: int | None = None,
                     title: str = "") -> AgendaItem:
-    actor = as_actor(actor)
     require(actor, CITY_DESK, "编辑会议议题")
     meeting = meeting_for(actor, meeting_id)
     if meeting is None:
@@ -311,7 +305,6 @@ def _next_order(meeting: JointMeeting) -> int:
 
 def save_minutes(meeting_id: int, minutes: str, held: bool, actor,
                  outcomes: dict[int, str] | None = None) -> JointMeeting:
-    actor = as_actor(actor)
     require(actor, CITY_DESK, "记录会议纪要")
     meeting = meeting_for(actor, meeting_id)
     if meeting is None:

@@ -146,7 +146,6 @@ def staff_choices(unit: Unit) -> list[BeianUser]:
 
 def designate(unit: Unit, reason: str, actor: Actor) -> KeyEnterprise:
     """Mark a unit as key enterprise (重点企业). Idempotent: an existing one is returned."""
-    actor = as_actor(actor)
     require(actor, KEY_MANAGERS, "认定重点企业")
     _unit_in_jurisdiction(actor, unit, "认定重点企业")
     with transaction():
@@ -163,7 +162,6 @@ def designate(unit: Unit, reason: str, actor: Actor) -> KeyEnterprise:
 
 
 def assign_staff(key_enterprise_id: int, user_ids: list[int], actor: Actor) -> KeyEnterprise:
-    actor = as_actor(actor)
     require(actor, KEY_MANAGERS, "指派服务专员")
     ke = key_enterprise_for(actor, key_enterprise_id)
     if ke is None:
@@ -187,7 +185,6 @@ def assign_staff(key_enterprise_id: int, user_ids: list[int], actor: Actor) -> K
 def record_visit(unit: Unit, inp: VisitInput, actor: Actor,
                  today: datetime.date | None = None) -> EnterpriseVisit:
     """A visit to a unit in the staff member's jurisdiction; outside it, refused by name."""
-    actor = as_actor(actor)
     require(actor, VISITORS, "登记走访")
     _unit_in_jurisdiction(actor, unit, "登记走访记录")
     rules.check_visit_values(visit_date=inp.visit_date, people_met=inp.people_met,
@@ -205,7 +202,6 @@ def record_visit(unit: Unit, inp: VisitInput, actor: Actor,
 
 def add_follow_up(visit_id: int, action: str, owner_id: int | None,
                   due_date: datetime.date | None, actor: Actor) -> VisitFollowUp:
-    actor = as_actor(actor)
     require(actor, VISITORS, "登记跟进事项")
     visit = visit_for(actor, visit_id)
     if visit is None:
@@ -225,7 +221,6 @@ def add_follow_up(visit_id: int, action: str, owner_id: int | None,
 
 
 def set_follow_up_done(follow_up_id: int, done: bool, actor: Actor) -> VisitFollowUp:
-    actor = as_actor(actor)
     require(actor, VISITORS, "更新跟进事项")
     follow_up = db.session.get(VisitFollowUp, follow_up_id)
     if follow_up is None or visit_for(actor, follow_up.visit_id) is None:
@@ -241,7 +236,6 @@ def set_follow_up_done(follow_up_id: int, done: bool, actor: Actor) -> VisitFoll
 
 def open_case(key_enterprise_id: int, kind: str, title: str, description: str,
               expected_people: int | None, actor: Actor) -> ServiceCase:
-    actor = as_actor(actor)
     require(actor, KEY_MANAGERS, "建立专项服务")
     ke = key_enterprise_for(actor, key_enterprise_id)
     if ke is None:
@@ -264,7 +258,6 @@ def open_case(key_enterprise_id: int, kind: str, title: str, description: str,
 
 
 def close_case(case_id: int, actor: Actor) -> ServiceCase:
-    actor = as_actor(actor)
     require(actor, KEY_MANAGERS, "办结专项服务")
     case = case_for(actor, case_id)
     if case is None:
@@ -281,7 +274,6 @@ def link_filings(case_id: int, filing_ids: list[int], actor: Actor) -> int:
     uploaded in bulk) to the case. The actor must see the case and every filing; links are
     idempotent. Returns how many were newly linked. Inside a caller's transaction (a bulk
     upload's) it joins it."""
-    actor = as_actor(actor)
     case = case_for(actor, case_id)
     if case is None:
         raise not_found("专项服务")

@@ -25,7 +25,6 @@ from app.services.notices import notify_unit
 from app.services.outreach.access import (
     EMPLOYERS,
     EVENT_MANAGERS,
-    as_actor,
     has_role,
     not_found,
     now,
@@ -145,7 +144,6 @@ def _invitation_text(event: OutreachEvent) -> str:
 def save_event(inp: EventInput, actor: Actor, event_id: int | None = None,
                at: datetime.datetime | None = None) -> OutreachEvent:
     """Create (event_id None) or change an event. Raising the capacity moves waiting sign-ups up."""
-    actor = as_actor(actor)
     require(actor, EVENT_MANAGERS, "管理培训和沙龙活动")
     at = at or now()
     kind = _kind(inp.kind)
@@ -199,7 +197,6 @@ def _apply(event: OutreachEvent, kind: EventKind, inp: EventInput, actor: Actor)
 
 
 def cancel_event(event_id: int, actor: Actor, reason: str = "") -> OutreachEvent:
-    actor = as_actor(actor)
     require(actor, EVENT_MANAGERS, "取消活动")
     at = now()
     with transaction():
@@ -224,7 +221,6 @@ def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor: Actor
             at: datetime.datetime | None = None) -> SignupOutcome:
     """Sign one attendee of a unit up. A seat while seats last, else the waiting list; refused
     after the deadline, for a cancelled event, for another unit, or twice for one phone."""
-    actor = as_actor(actor)
     at = at or now()
     unit = _unit_to_sign_up(actor, unit_id)
     rules.check_attendee(attendee.name, attendee.position)
@@ -287,7 +283,6 @@ def cancel_signup(signup_id: int, actor: Actor, at: datetime.datetime | None = N
                   ) -> tuple[EventSignup, list[EventSignup]]:
     """Cancel a sign-up; a freed seat goes to the first on the waiting list in the same
     transaction (and that unit is notified). Returns (cancelled, promoted)."""
-    actor = as_actor(actor)
     at = at or now()
     signup = signup_for(actor, signup_id)
     if signup is None:
@@ -310,7 +305,6 @@ def cancel_signup(signup_id: int, actor: Actor, at: datetime.datetime | None = N
 
 
 def check_in(signup_id: int, actor: Actor, at: datetime.datetime | None = None) -> EventSignup:
-    actor = as_actor(actor)
     require(actor, EVENT_MANAGERS, "登记签到")
     signup = signup_for(actor, signup_id)
     if signup is None:
@@ -326,7 +320,6 @@ def check_in(signup_id: int, actor: Actor, at: datetime.datetime | None = None) 
 
 def record_feedback(signup_id: int, rating: int | None, comment: str,
                     actor: Actor) -> EventSignup:
-    actor = as_actor(actor)
     require(actor, EVENT_MANAGERS, "登记活动反馈")
     signup = signup_for(actor, signup_id)
     if signup is None:

@@ -24,7 +24,7 @@ from app.extensions import db
 from app.models.outreach import KnowledgeArticle
 from app.services.actor import Actor
 from app.services.audit import record
-from app.services.outreach.access import KB_EDITORS, as_actor, not_found, now, require
+from app.services.outreach.access import KB_EDITORS, not_found, now, require
 from app.services.transaction import transaction
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "content" / "knowledge"
@@ -71,7 +71,6 @@ def preview(body_md: str) -> str:
 def save_article(inp: ArticleInput, actor: Actor,
                  article_id: int | None = None) -> KnowledgeArticle:
     """Create (as a draft) or change an article; staff edits are never overwritten by seed()."""
-    actor = as_actor(actor)
     require(actor, KB_EDITORS, "编辑知识库")
     with transaction():
         if article_id is None:
@@ -97,7 +96,6 @@ def save_article(inp: ArticleInput, actor: Actor,
 
 
 def set_published(article_id: int, published: bool, actor: Actor) -> KnowledgeArticle:
-    actor = as_actor(actor)
     require(actor, KB_EDITORS, "发布知识库文章")
     with transaction():
         article = db.session.get(KnowledgeArticle, article_id)

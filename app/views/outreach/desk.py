@@ -7,12 +7,10 @@ from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import select
 
 from app.domain.errors import DomainError
 from app.domain.outreach import DeskStatus, MeetingStatus, age_bucket
-from app.extensions import db
-from app.models.org import Region, RegionLevel
+from app.queries import outreach as oq
 from app.services.outreach import desk
 from app.services.outreach.access import CITY_DESK, has_role
 from app.views.base import found_or_404
@@ -34,8 +32,7 @@ STATUS_CLASSES = {DeskStatus.OPEN: "danger", DeskStatus.ANSWERED: "info",
 
 
 def _districts():
-    return list(db.session.scalars(select(Region).where(Region.level == RegionLevel.DISTRICT)
-                                   .order_by(Region.code)))
+    return oq.districts()
 
 
 class IssueDeskView(BaseView):

@@ -25,9 +25,7 @@ from flask_appbuilder.security.decorators import has_access
 from app.domain.errors import DomainError
 from app.domain.identifiers import mask_citizen_id
 from app.domain.outreach.errors import OUT_OF_JURISDICTION
-from app.extensions import db
-from app.models.outreach import VisitFollowUp
-from app.models.units import Unit
+from app.queries import outreach as oq
 from app.services import documents as document_service
 from app.services.audit import record_access
 from app.services.outreach import enterprises as ke
@@ -120,7 +118,7 @@ class KeyEnterpriseView(BaseView):
     def record_visit(self):
         form = VisitForm()
         if request.method == "GET" and request.args.get("unit_id"):
-            unit = db.session.get(Unit, to_int(request.args.get("unit_id")) or 0)
+            unit = oq.unit(to_int(request.args.get("unit_id")))
             if unit is not None and current_actor().jurisdiction.covers_unit(unit):
                 form.credit_code.data = unit.credit_code
         if request.method == "GET":
@@ -178,7 +176,7 @@ class KeyEnterpriseView(BaseView):
     @expose("/follow-ups/<int:follow_up_id>/status", methods=["POST"])
     @has_access
     def follow_up_status(self, follow_up_id: int):
-        follow_up = db.session.get(VisitFollowUp, follow_up_id)
+        follow_up = oq.follow_up(follow_up_id)
         if follow_up is None or ke.visit_for(current_actor(), follow_up.visit_id) is None:
             abort(404)
         try:

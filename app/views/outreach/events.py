@@ -10,14 +10,12 @@ from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import select
 
 from app.domain.errors import DomainError
 from app.domain.outreach import EventStatus, SignupStatus
-from app.extensions import db
-from app.models.org import Office
 from app.models.outreach import EventSignup, OutreachEvent
 from app.models.units import Unit
+from app.queries import outreach as oq
 from app.services.outreach import events
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
@@ -29,7 +27,7 @@ SIGNUP_CLASSES = {SignupStatus.CONFIRMED: "success", SignupStatus.WAITING: "warn
 
 
 def _event_or_404(event_id: int) -> OutreachEvent:
-    return found_or_404(db.session.get(OutreachEvent, event_id))
+    return found_or_404(oq.event(event_id))
 
 
 def _event_input(form: EventForm) -> events.EventInput:
@@ -45,7 +43,7 @@ def _event_form(event: OutreachEvent | None = None) -> EventForm:
     """The event form with its office and coordinator choices (defaults: the user's own)."""
     form = EventForm(obj=event if request.method == "GET" else None)
     form.office_id.choices = [("", "（本人所在经办机构）")] + [
-        (str(o.id), o.name) for o in db.session.scalars(select(Office).order_by(Office.id))]
+        (str(o.id), o.name) for o in oq.offices()]
     form.coordinator_id.choices = [("", "（本人）")] + [
         (str(u.id), u.first_name or u.username) for u in events.coordinators()]
     if request.method == "GET" and event is not None:
@@ -70,13 +68,7 @@ class EventAdminView(BaseView):
     @has_access
     def index(self):
         show_past = request.args.get("past") == "1"
-        stmt = select(OutreachEvent)
-        if not show_past:
-            stmt = stmt.where(OutreachEvent.starts_at >= datetime.datetime.now()
-                              - datetime.timedelta(days=1))
-        rows = list(db.session.scalars(stmt.order_by(OutreachEvent.starts_at.desc()
-                                                     if show_past else OutreachEvent.starts_at)
-                                       .limit(300)))
+        rows = oq.events_for_coordinators(past=show_past)
         return self.render_template("outreach/admin_events.html", events=rows,
                                     counts={e.id: events.counts(e.id) for e in rows},
                                     show_past=show_past)
@@ -117,8 +109,7 @@ class EventAdminView(BaseView):
     @has_access
     def show(self, event_id: int):
         event = _event_or_404(event_id)
-        signups = list(db.session.scalars(select(EventSignup).where(
-            EventSignup.event_id == event.id).order_by(EventSignup.id)))
+        signups = oq.signups_of(event.id)
         return self.render_template("outreach/admin_event.html", event=event, signups=signups,
                                     counts=events.counts(event.id), classes=SIGNUP_CLASSES,
                                     feedback_form=FeedbackForm())
@@ -189,7 +180,7 @@ class PortalEventsView(BaseView):
 
     def _unit(self) -> Unit:
         unit_id = getattr(current_actor().user, "unit_id", None)
-        return found_or_404(db.session.get(Unit, unit_id) if unit_id else None)
+        return found_or_404(oq.unit(unit_id))
 
     @expose("/")
     @has_access

@@ -3,16 +3,17 @@ same renderer and sanitiser the public page uses), drafts and publishing."""
 
 from __future__ import annotations
 
-from flask import abort, flash, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.domain.errors import DomainError
 from app.domain.outreach import ArticleStatus
-from app.extensions import db
 from app.models.outreach import KnowledgeArticle
+from app.queries import outreach as oq
 from app.services.outreach import knowledge as kb
+from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text
 from app.views.outreach.forms import ArticleForm
 from app.web import current_actor
@@ -63,9 +64,7 @@ class KnowledgeEditorView(BaseView):
     @expose("/<int:article_id>", methods=["GET", "POST"])
     @has_access
     def edit(self, article_id: int):
-        article = db.session.get(KnowledgeArticle, article_id)
-        if article is None:
-            abort(404)
+        article = found_or_404(oq.article(article_id))
         form = ArticleForm(obj=article if request.method == "GET" else None)
         if request.method == "GET":
             form.kind.data = article.kind.name
@@ -76,9 +75,7 @@ class KnowledgeEditorView(BaseView):
     @expose("/<int:article_id>/publish", methods=["POST"])
     @has_access
     def publish(self, article_id: int):
-        article = db.session.get(KnowledgeArticle, article_id)
-        if article is None:
-            abort(404)
+        article = found_or_404(oq.article(article_id))
         publish = request.form.get("publish") == "1"
         try:
             kb.set_published(article.id, publish, current_actor())

@@ -4,8 +4,8 @@ again from the filings), so a run is idempotent and a failed run leaves the prev
 
 Day rows come from the filings (INSERT … SELECT … GROUP BY in the database); month rows from the
 day rows, quarter rows from the month rows; the page-sized roll-ups from those. Date bucketing
-differs between SQLite (strftime) and PostgreSQL (date_trunc): `bucket()` is the one place that
-knows."""
+differs between SQLite (strftime) and PostgreSQL (date_trunc): `sql.bucket()` is the one place
+that knows."""
 
 from __future__ import annotations
 

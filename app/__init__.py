@@ -36,7 +36,15 @@ def create_app(config: object | str = "config.Config") -> Flask:
     register_cli(app)
     register_web_hooks(app)
     _register_ops(app)
+    _connect_listeners()
     return app
+
+
+def _connect_listeners() -> None:
+    """Features listening to the core's signals (app.services.signals); idempotent."""
+    from app.services.outreach import listeners as outreach_listeners
+
+    outreach_listeners.connect()
 
 
 def _load_settings(app: Flask, config: object | str) -> None:

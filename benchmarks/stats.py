@@ -28,7 +28,7 @@ def _baseline_group_by() -> float:
     from app.extensions import db
     from app.models.filings import Filing
     from app.models.units import Unit
-    from app.services.stats_build import bucket
+    from app.services.stats.sql import bucket
 
     month = bucket(ds.MONTH, "filing.submitted_at")
     cols = (month, Unit.district_id, Filing.filing_type, Filing.channel,
@@ -45,9 +45,9 @@ def main() -> None:
     args = parser(__doc__.splitlines()[0], 1_000_000).parse_args()
     with throwaway_app(args.database_url, units=300, persons=5000) as app:
         with app.app_context():
+            from app.demo.history import generate
             from app.extensions import db
-            from app.services import stats_build
-            from app.services.stats_demo import generate
+            from app.services.stats import build as stats_build
 
             print(f"database: {db.engine.dialect.name}")
             started = time.perf_counter()

@@ -56,9 +56,9 @@ def test_demo_history_is_added_once_with_history_once(app):
     """`make run` asks for historical filings on every start: only the first adds them."""
     from sqlalchemy import func, select
 
+    from app.demo.history import MARKER
     from app.extensions import db
     from app.models.filings import Filing
-    from app.services.stats_demo import MARKER
 
     def generated():
         with app.app_context():

@@ -14,6 +14,7 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from app.services.actor import Actor
 from tests.conftest import PASSWORD, login
 
 _seq = itertools.count(1)
@@ -214,10 +215,10 @@ def test_capacity_cannot_drop_below_confirmed_signups(app, coordinator):
 def test_capacity_is_enforced_in_one_transaction_per_signup(app):
     """Many sign-ups straight through the service: never more confirmed than seats."""
     from app.extensions import appbuilder, db
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
-        coordinator = appbuilder.sm.find_user(username="coordinator")
+        coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
         event = events.save_event(events.EventInput(
             kind="POLICY_TRAINING", topic=f"容量测试{token()}", speakers="", venue="报告厅",
             starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=3,
@@ -227,7 +228,7 @@ def test_capacity_is_enforced_in_one_transaction_per_signup(app):
         unit_id = make_unit(app)
         with app.app_context():
             events.sign_up(event_id, unit_id, events.Attendee("某某", f"137{token(8)}"),
-                           appbuilder.sm.find_user(username="coordinator"))
+                           Actor.of(appbuilder.sm.find_user(username="coordinator")))
     statuses = [s for _, s, _ in signups(app, event_id)]
     assert statuses.count("CONFIRMED") == 3 and statuses.count("WAITING") == 2
     with app.app_context():
@@ -240,21 +241,21 @@ def test_parallel_signups_for_the_last_seats_never_overbook(app):
     import threading
 
     from app.extensions import appbuilder
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
         event_id = events.save_event(events.EventInput(
             kind="HR_SALON", topic=f"并发测试{token()}", speakers="", venue="会议室",
             starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=2,
             signup_deadline=NOW + datetime.timedelta(days=4)),
-            appbuilder.sm.find_user(username="coordinator")).id
+            Actor.of(appbuilder.sm.find_user(username="coordinator"))).id
     units = [make_unit(app) for _ in range(4)]
     barrier, errors = threading.Barrier(len(units)), []
 
     def sign(unit_id):
         try:
             with app.app_context():
-                coordinator = appbuilder.sm.find_user(username="coordinator")
+                coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
                 barrier.wait()
                 events.sign_up(event_id, unit_id, events.Attendee("并发", f"139{token(8)}"),
                                coordinator)
@@ -401,10 +402,10 @@ def test_cancelled_event_notifies_the_signed_up_units(app, coordinator):
 
 def test_reminder_job_notifies_once_the_day_before(app):
     from app.extensions import appbuilder
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     with app.app_context():
-        coordinator = appbuilder.sm.find_user(username="coordinator")
+        coordinator = Actor.of(appbuilder.sm.find_user(username="coordinator"))
         event = events.save_event(events.EventInput(
             kind="POLICY_TRAINING", topic=f"提醒测试{token()}", speakers="", venue="报告厅",
             starts_at=NOW + datetime.timedelta(hours=20), ends_at=None, capacity=5,
@@ -413,7 +414,7 @@ def test_reminder_job_notifies_once_the_day_before(app):
     unit_id = make_unit(app)
     with app.app_context():
         events.sign_up(event_id, unit_id, events.Attendee("提醒人", f"136{token(8)}"),
-                       appbuilder.sm.find_user(username="coordinator"))
+                       Actor.of(appbuilder.sm.find_user(username="coordinator")))
         assert events.send_reminders()["reminders"] >= 1
         events.send_reminders()
     assert sum("活动提醒" in b for b in notices_of(app, unit_id)) == 1
@@ -453,11 +454,33 @@ def test_unit_approved_online_is_invited_to_the_next_new_unit_training(app, coor
     assert "培训邀请" in text_of(client.get("/portal/events/"))
 
 
+def test_unit_approved_signal_invites_the_unit_through_the_outreach_listener(app):
+    from app.extensions import db
+    from app.models.outreach import EventInvitation
+    from app.models.units import Unit
+    from app.services.actor import Actor
+    from app.services.outreach import listeners
+    from app.services.signals import unit_approved
+    from app.services.transaction import transaction
+
+    unit_id = make_unit(app)
+    connected = dict(unit_approved.receivers)
+    assert id(listeners._invite_approved_unit) in connected  # by create_app
+    listeners.connect()
+    assert dict(unit_approved.receivers) == connected  # connecting again adds nothing
+    with app.app_context():
+        with transaction():
+            unit_approved.send(db.session.get(Unit, unit_id), actor=Actor.system())
+        invitations = db.session.scalars(select(EventInvitation).where(
+            EventInvitation.unit_id == unit_id)).all()
+        assert len(invitations) == 1
+
+
 def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
     from app.extensions import appbuilder, db
     from app.models.outreach import EventInvitation
     from app.models.units import Unit
-    from app.services import outreach_events as events
+    from app.services.outreach import events
 
     unit_id = make_unit(app)
     far = datetime.datetime(2099, 1, 1)
@@ -471,7 +494,7 @@ def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
             kind="NEW_UNIT_TRAINING", topic=f"远期新单位培训{token()}", speakers="",
             venue="培训室", starts_at=far + datetime.timedelta(days=10), ends_at=None,
             capacity=30, signup_deadline=far + datetime.timedelta(days=9)),
-            appbuilder.sm.find_user(username="coordinator"), at=far)
+            Actor.of(appbuilder.sm.find_user(username="coordinator")), at=far)
         db.session.expire_all()
         assert db.session.get(EventInvitation, invitation.id).event_id is not None
     assert any("培训邀请" in b for b in notices_of(app, unit_id))
@@ -632,7 +655,7 @@ def _write(folder, name, text):
 def test_loader_is_idempotent_and_never_overwrites_a_staff_edit(app, tmp_path, city):
     from app.extensions import db
     from app.models.outreach import KnowledgeArticle
-    from app.services.outreach_knowledge import load_knowledge
+    from app.services.outreach.knowledge import load_knowledge
 
     slug_a, slug_b = f"faq-load-a-{token()}", f"faq-load-b-{token()}"
     _write(tmp_path, "a.md", f"---\nkind: faq\nslug: {slug_a}\ntitle: 甲\n---\n第一版\n")
@@ -659,7 +682,7 @@ def test_loader_is_idempotent_and_never_overwrites_a_staff_edit(app, tmp_path, c
 
 
 def test_loader_takes_an_integration_file_and_shows_it_under_its_section(app, tmp_path):
-    from app.services.outreach_knowledge import load_knowledge
+    from app.services.outreach.knowledge import load_knowledge
 
     slug = f"api-integration-{token()}"
     _write(tmp_path, "api-integration.md",
@@ -674,7 +697,7 @@ def test_loader_takes_an_integration_file_and_shows_it_under_its_section(app, tm
 
 
 def test_seed_of_the_shipped_content_is_idempotent(app):
-    from app.services.outreach import seed
+    from app.services.outreach.seed import seed
 
     with app.app_context():
         assert seed().get("created", 0) == 0 and seed().get("updated", 0) == 0
@@ -724,7 +747,7 @@ def test_case_raised_after_scheduling_joins_the_next_meeting(app, client_for, ci
     case_id, title = raise_case(client_for("street"))
     from app.extensions import db
     from app.models.outreach import AgendaItem
-    from app.services.outreach_desk import next_meeting
+    from app.services.outreach.desk import next_meeting
 
     with app.app_context():
         meeting = next_meeting()
@@ -950,7 +973,6 @@ def _hire(app, unit_id) -> int:
 def test_service_case_links_filings_idempotently_and_lists_them_masked(app, coordinator):
     from app.extensions import appbuilder, db
     from app.models.filings import Filing
-    from app.services import filings as fs
     from app.services.outreach import link_filings
 
     unit_id = make_unit(app)
@@ -963,13 +985,14 @@ def test_service_case_links_filings_idempotently_and_lists_them_masked(app, coor
     filing_ids = [_hire(app, unit_id) for _ in range(2)]
     with app.app_context():
         coordinator_user = appbuilder.sm.find_user(username="coordinator")
-        assert link_filings(case_id, filing_ids, coordinator_user) == 2
-        assert link_filings(case_id, filing_ids, fs.Actor.of(coordinator_user)) == 0
+        assert link_filings(case_id, filing_ids, Actor.of(coordinator_user)) == 2
+        assert link_filings(case_id, filing_ids, Actor.of(coordinator_user)) == 0  # idempotent
         receipts = [db.session.get(Filing, i).receipt_number for i in filing_ids]
         citizen = db.session.get(Filing, filing_ids[0]).person_citizen_id
         # district2 (滨湖区) may not see a 梁溪区 case.
         with pytest.raises(Exception) as refused:
-            link_filings(case_id, filing_ids, appbuilder.sm.find_user(username="district2"))
+            link_filings(case_id, filing_ids,
+                         Actor.of(appbuilder.sm.find_user(username="district2")))
         assert getattr(refused.value, "code", "") == "NOT_FOUND"
     page = text_of(coordinator.get(f"/outreach/key-enterprises/cases/{case_id}"))
     for receipt in receipts:
@@ -1001,7 +1024,7 @@ def test_link_filings_refuses_filings_outside_the_actors_jurisdiction(app, coord
     outside = _hire(app, known["unit_out"])
     with app.app_context():
         with pytest.raises(Exception) as refused:
-            link_filings(case_id, [outside], appbuilder.sm.find_user(username="district"))
+            link_filings(case_id, [outside], Actor.of(appbuilder.sm.find_user(username="district")))
         assert getattr(refused.value, "code", "") == "FILING_NOT_FOUND"
 
 
@@ -1010,9 +1033,9 @@ def test_link_filings_refuses_filings_outside_the_actors_jurisdiction(app, coord
 # --------------------------------------------------------------------------------------------
 
 def test_seed_demo_is_idempotent_and_has_a_two_seat_salon(app):
+    from app.demo.outreach import DEMO_MARK, seed_demo
     from app.extensions import db
     from app.models.outreach import DeskCase, JointMeeting, KeyEnterprise, OutreachEvent
-    from app.services.outreach import DEMO_MARK, seed_demo
 
     with app.app_context():
         seed_demo()
@@ -1053,7 +1076,7 @@ def test_event_names_its_organising_office_and_coordinator(app, coordinator):
 
 def test_kb_load_command_and_reminder_job_are_registered(app):
     from app.jobs import jobs
-    from app.services.outreach import REMINDER_JOB
+    from app.jobs.outreach import REMINDER_JOB
 
     result = app.test_cli_runner().invoke(args=["beian", "kb-load"])
     assert result.exit_code == 0, result.output

@@ -23,18 +23,20 @@ NOW = datetime.datetime.now().replace(second=0, microsecond=0)
 def records(app):
     from app.extensions import appbuilder, db
     from app.models.units import Unit
-    from app.services import outreach_desk as desk
-    from app.services import outreach_enterprises as ke
-    from app.services import outreach_events as events
-    from app.services.outreach_knowledge import published_article
+    from app.services.actor import Actor
+    from app.services.outreach import desk, events
+    from app.services.outreach import enterprises as ke
+    from app.services.outreach.knowledge import published_article
     from tests.conftest import KNOWN, pk_of
 
     with app.app_context():
-        user = appbuilder.sm.find_user
+        def user(username):
+            return Actor.of(appbuilder.sm.find_user(username=username))
+
         coordinator, city = user(username="coordinator"), user(username="city")
         unit_in = db.session.get(Unit, pk_of(Unit, credit_code=KNOWN["unit_in"]))
         unit_out = db.session.get(Unit, pk_of(Unit, credit_code=KNOWN["unit_out"]))
-        out = {"coordinator_id": coordinator.id}
+        out = {"coordinator_id": coordinator.user_id}
         for key, unit in (("in", unit_in), ("out", unit_out)):
             item = ke.designate(unit, "矩阵测试", coordinator)
             out[f"ke_{key}"] = item.id

@@ -1,4 +1,4 @@
-"""Pure rules of the "1+3" services (app.domain.outreach, app.domain.outreach_markdown)."""
+"""Pure rules of the "1+3" services (app.domain.outreach, app.domain.outreach.markdown)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from app.domain import outreach as rules
 from app.domain.errors import DomainError
 from app.domain.outreach import DeskStatus, EventStatus, SignupStatus
-from app.domain.outreach_markdown import (
+from app.domain.outreach.markdown import (
     keywords,
     normalise,
     parse_front_matter,

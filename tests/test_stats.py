@@ -45,9 +45,9 @@ def _make_unit(name, district_code, street_code, credit_tail):
 def city(app):
     """Two units of our own (梁溪区 崇安寺街道, 滨湖区) with five years of generated filings, and
     the aggregates built."""
+    from app.demo.history import generate
     from app.extensions import db
-    from app.services import stats_build
-    from app.services.stats_demo import generate
+    from app.services.stats import build as stats_build
 
     with app.app_context():
         lx = _make_unit("统计测试梁溪制造有限公司", "320213", "320213001", "MA1TJ0001")
@@ -179,13 +179,13 @@ def _hire(app, unit_id, citizen_id, name, start):
 def test_nightly_after_corrections_and_cancellations_equals_a_full_rebuild(app, city):
     """The increment recomputes exactly what changed: a new hire today, a correction of it (it
     counts once, as its new version), an old filing cancelled years ago, a day's new filings."""
+    from app.demo.history import generate
     from app.domain.identifiers import make_citizen_id
     from app.extensions import appbuilder, db
     from app.models.filings import Filing
     from app.models.stats import StatsFilingCount
     from app.services import filings as fs
-    from app.services import stats_build
-    from app.services.stats_demo import generate
+    from app.services.stats import build as stats_build
 
     with app.app_context():
         stats_build.nightly()
@@ -223,7 +223,7 @@ def test_nightly_after_corrections_and_cancellations_equals_a_full_rebuild(app, 
 
 
 def test_a_second_nightly_run_changes_nothing(app, city):
-    from app.services import stats_build
+    from app.services.stats import build as stats_build
 
     with app.app_context():
         stats_build.nightly()
@@ -234,7 +234,7 @@ def test_a_second_nightly_run_changes_nothing(app, city):
 
 def test_nightly_turns_into_a_full_rebuild_once_a_week(app, city):
     from app.extensions import db
-    from app.services import stats_build
+    from app.services.stats import build as stats_build
 
     with app.app_context():
         stats_build.rebuild()
@@ -249,7 +249,7 @@ def test_nightly_turns_into_a_full_rebuild_once_a_week(app, city):
 def test_nightly_job_is_claimed_once_per_day(app):
     from app.jobs import JOB_DEFAULTS, jobs
     from app.jobs.scheduler import build_scheduler, run_claimed
-    from app.services.stats import NIGHTLY_JOB
+    from app.jobs.stats import NIGHTLY_JOB
 
     job = next(j for j in jobs(app) if j.name == NIGHTLY_JOB)
     assert job.cron == {"hour": 2, "minute": 30} and job.every_seconds == 86400
@@ -352,7 +352,7 @@ def test_district_officer_sees_only_their_districts_numbers(app, clients, city):
     from app.domain import stats as ds
 
     with app.app_context():
-        from app.services import stats_build
+        from app.services.stats import build as stats_build
 
         stats_build.rebuild()
         months = ds.period_range(None, None, TODAY)
@@ -471,7 +471,7 @@ def surge(app, city):
     from app.extensions import db
     from app.models.filings import Filing
     from app.models.people import Person
-    from app.services import stats_build
+    from app.services.stats import build as stats_build
 
     with app.app_context():
         unit_id = _make_unit("统计测试裁员有限公司", "320213", "320213001", "MA1TJ0003")
@@ -511,7 +511,7 @@ def _push_rows(app, unit_id):
 
 def test_layoff_quarter_is_pushed_once_with_layoff_guidance(app, surge):
     from app.domain.stats import quarter_key
-    from app.services import stats_build
+    from app.services.stats import build as stats_build
 
     rows = _push_rows(app, surge)
     assert ("TERMINATION_SURGE", "LAYOFF_GUIDANCE", quarter_key(TODAY), "OPEN") in [
@@ -556,7 +556,7 @@ def test_staff_work_through_the_list(app, clients, surge):
             AuditLog.object_type == "service_push", AuditLog.object_id == str(push_id))) == 1
     # The next run keeps what staff recorded.
     with app.app_context():
-        from app.services import stats_build
+        from app.services.stats import build as stats_build
 
         stats_build.nightly()
         assert db.session.get(ServicePush, push_id).status.name == "CONTACTED"

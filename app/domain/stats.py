@@ -21,7 +21,30 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from app.domain.errors import DomainError
+from app.domain.errors import Conflict, Invalid, define
+
+STATS_MONTH_INVALID = define(
+    "STATS_MONTH_INVALID", Invalid, "{label}“{text}”无法识别。请按“年-月”填写，例如 2026-01。",
+    "Month {text!r} is not valid; use YYYY-MM, e.g. 2026-01.")
+STATS_RANGE_REVERSED = define(
+    "STATS_RANGE_REVERSED", Invalid, "起始月份 {start} 晚于截止月份 {end}，请对调或重新选择。",
+    "The start month is after the end month.", "start")
+STATS_RANGE_TOO_LONG = define(
+    "STATS_RANGE_TOO_LONG", Invalid, "统计期间最长 10 年，请缩短起止月份。",
+    "The period may span at most 10 years.", "start")
+PUSH_STATUS_INVALID = define(
+    "PUSH_STATUS_INVALID", Invalid, "请选择处理结果：已联系、无需服务或待联系。",
+    "Choose a valid status.", "status")
+PUSH_NOTE_TOO_LONG = define(
+    "PUSH_NOTE_TOO_LONG", Invalid, "备注最多 {maximum} 字，请精简后再保存。",
+    "The note may have at most {maximum} characters.", "note")
+PUSH_NOTE_REQUIRED = define(
+    "PUSH_NOTE_REQUIRED", Invalid, "请在“备注”中写明联系情况（联系人、方式、单位需求），再保存。",
+    "Describe the contact in the note.", "note")
+DEMO_CITY_MISSING = define(
+    "DEMO_CITY_MISSING", Conflict,
+    "还没有演示单位。请先运行 flask beian demo（不带 --filings）生成演示城市。",
+    "Build the demo city first.")
 
 DAY, MONTH, QUARTER = "D", "M", "Q"
 PERIOD_KINDS = (DAY, MONTH, QUARTER)
@@ -132,9 +155,7 @@ def parse_month(text: str, field_name: str) -> datetime.date:
         if 2000 <= year <= 2100 and 1 <= month <= 12:
             return datetime.date(year, month, 1)
     label = "起始月份" if field_name == "start" else "截止月份"
-    raise DomainError("STATS_MONTH_INVALID",
-                      f"{label}“{text}”无法识别。请按“年-月”填写，例如 2026-01。",
-                      f"Month {text!r} is not valid; use YYYY-MM, e.g. 2026-01.", field_name)
+    raise STATS_MONTH_INVALID(field=field_name, label=label, text=text)
 
 
 @dataclass(frozen=True)
@@ -170,12 +191,9 @@ def period_range(start_text: str | None, end_text: str | None,
     start = (parse_month(start_text, "start") if (start_text or "").strip()
              else add_months(period_start(QUARTER, end), -3 * (DEFAULT_QUARTERS - 1)))
     if start > end:
-        raise DomainError("STATS_RANGE_REVERSED",
-                          f"起始月份 {start:%Y-%m} 晚于截止月份 {end:%Y-%m}，请对调或重新选择。",
-                          "The start month is after the end month.", "start")
+        raise STATS_RANGE_REVERSED(start=f"{start:%Y-%m}", end=f"{end:%Y-%m}")
     if (end.year - start.year) * 12 + end.month - start.month >= 120:
-        raise DomainError("STATS_RANGE_TOO_LONG", "统计期间最长 10 年，请缩短起止月份。",
-                          "The period may span at most 10 years.", "start")
+        raise STATS_RANGE_TOO_LONG()
     return PeriodRange(start, end)
 
 

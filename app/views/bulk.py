@@ -269,7 +269,7 @@ class BulkCounterView(BulkPages, BaseView):
             from app.models.outreach import ServiceCase, ServiceCaseStatus
         except ImportError:  # pragma: no cover - the 1+3 capability is not there
             return []
-        from app.services import outreach_enterprises as oe
+        from app.services.outreach import enterprises as oe
 
         cases = db.session.scalars(select(ServiceCase).where(
             ServiceCase.status == ServiceCaseStatus.OPEN).order_by(ServiceCase.id.desc())
@@ -280,7 +280,7 @@ class BulkCounterView(BulkPages, BaseView):
         case_id = request.form.get("service_case_id", type=int)
         if not case_id:
             return None
-        from app.services import outreach_enterprises as oe
+        from app.services.outreach import enterprises as oe
 
         case = oe.case_for(g.user, case_id)
         if case is None or case.key_enterprise.unit_id != unit.id:

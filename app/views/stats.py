@@ -9,30 +9,19 @@ from __future__ import annotations
 
 import datetime
 import io
-import math
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
+from flask import abort, flash, redirect, request, send_file, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
 
 from app.domain import stats as ds
-from app.domain.errors import DomainError
-from app.extensions import db
-from app.models.stats import ServicePush
-from app.models.units import Unit
-from app.services import stats_push
-from app.services import stats_queries as sq
-from app.services.audit import record
-from app.services.tabular import csv_bytes, xlsx_bytes
-from app.services.transaction import transaction
+from app.domain.errors import DomainError, NotFound
+from app.services.stats import exports
+from app.services.stats import push as stats_push
+from app.services.stats import queries as sq
 from app.views.filters import current_jurisdiction
-
-EXPORT_FORMATS = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                  "csv": "text/csv; charset=utf-8"}
-PUSH_PAGE_SIZE = 50
+from app.web import current_actor
 
 
 def _scope(default_on_error: bool):
@@ -87,21 +76,12 @@ class StatsDashboardView(BaseView):  # 就业晴雨表
     @has_access
     def export(self, name, fmt):
         """The table behind a chart as Excel or CSV (formula-safe), audited."""
-        if name not in sq.DATASETS or fmt not in EXPORT_FORMATS:
+        if name not in sq.DATASETS or fmt not in exports.FORMATS:
             abort(404)
         scope = _scope(default_on_error=False)
-        table = sq.DATASETS[name](scope)
-        if fmt == "xlsx":
-            data = xlsx_bytes(table.headers, table.rows, sheet_title=table.title)
-        else:
-            data = csv_bytes(table.headers, table.rows)
-        with transaction():
-            record("stats_export", name, "export",
-                   after={**scope.describe(), "format": fmt, "rows": len(table.rows)})
-        filename = (f"{table.title}_{scope.district_name}_{scope.months.start:%Y%m}-"
-                    f"{scope.months.end:%Y%m}.{fmt}")
-        return send_file(io.BytesIO(data), mimetype=EXPORT_FORMATS[fmt], as_attachment=True,
-                         download_name=filename)
+        export = exports.export_table(current_actor(), name, scope, fmt)
+        return send_file(io.BytesIO(export.data), mimetype=export.mimetype, as_attachment=True,
+                         download_name=export.filename)
 
 
 class ServicePushView(BaseView):  # 精准推送
@@ -113,63 +93,29 @@ class ServicePushView(BaseView):  # 精准推送
     @expose("/")
     @has_access
     def index(self):
-        jurisdiction = current_jurisdiction()
-        status = request.args.get("status", "OPEN")
-        rule = request.args.get("rule", "")
-        period = request.args.get("period", "")
-        clauses = [stats_push.suggestions_in(jurisdiction)]
-        if status in ds.PushStatus.__members__:
-            clauses.append(ServicePush.status == ds.PushStatus[status])
-        if rule in ds.PushRule.__members__:
-            clauses.append(ServicePush.rule == ds.PushRule[rule])
-        if period:
-            clauses.append(ServicePush.period_key == period[:8])
-        total = db.session.scalar(select(func.count(ServicePush.id)).where(*clauses)) or 0
-        pages = max(1, math.ceil(total / PUSH_PAGE_SIZE))
-        try:
-            page = min(max(int(request.args.get("page", 1)), 1), pages)
-        except ValueError:
-            page = 1
-        rows = list(db.session.scalars(
-            select(ServicePush).options(joinedload(ServicePush.unit).joinedload(Unit.district),
-                                        joinedload(ServicePush.unit).joinedload(Unit.street))
-            .where(*clauses)
-            .order_by(ServicePush.period_key.desc(), ServicePush.rule,
-                      ServicePush.terminations.desc(), ServicePush.id)
-            .offset((page - 1) * PUSH_PAGE_SIZE).limit(PUSH_PAGE_SIZE)))
-        periods = list(db.session.scalars(
-            select(ServicePush.period_key).where(stats_push.suggestions_in(jurisdiction))
-            .distinct().order_by(ServicePush.period_key.desc())))
-        users = _user_names({r.contacted_by_id for r in rows if r.contacted_by_id})
+        args = request.args
+        status, rule, period = args.get("status", "OPEN"), args.get("rule", ""), args.get("period", "")
+        found = stats_push.work_list(current_jurisdiction(), status=status, rule=rule,
+                                     period=period, page=args.get("page", 1))
         return self.render_template(
-            "stats/push.html", title="精准推送", rows=rows, total=total, page=page, pages=pages,
-            status=status, rule=rule, period=period, periods=periods, users=users,
-            statuses=ds.PushStatus, rules=ds.PushRule)
+            "stats/push.html", title="精准推送", rows=found.rows, total=found.total,
+            page=found.page, pages=found.pages, status=status, rule=rule, period=period,
+            periods=found.periods, users=found.users, statuses=ds.PushStatus, rules=ds.PushRule)
 
     @expose("/<int:push_id>/mark", methods=["POST"])
     @has_access
     def mark(self, push_id):
-        jurisdiction = current_jurisdiction()
         try:
-            stats_push.mark(push_id, jurisdiction, g.user, request.form.get("status", ""),
+            stats_push.mark(push_id, current_actor(), request.form.get("status", ""),
                             request.form.get("note", ""))
             flash("已保存处理结果。", "success")
-        except LookupError:
+        except NotFound:
             abort(404)
         except DomainError as exc:
             flash(f"{exc.message}（{exc.code}）", "danger")
         back = {k: request.form.get(f"back_{k}") for k in ("status", "rule", "period", "page")}
         return redirect(url_for("ServicePushView.index",
                                 **{k: v for k, v in back.items() if v}) + f"#push-{push_id}")
-
-
-def _user_names(ids) -> dict[int, str]:
-    if not ids:
-        return {}
-    from app.models.users import BeianUser
-
-    return {u.id: f"{u.first_name}{u.last_name}" for u in db.session.scalars(
-        select(BeianUser).where(BeianUser.id.in_(ids)))}
 
 
 def register(appbuilder) -> None:

@@ -18,14 +18,14 @@ def _setup(app) -> dict:
     quarter, and the aggregates built."""
     from sqlalchemy import select
 
+    from app.demo.history import generate
     from app.domain.identifiers import make_credit_code
     from app.extensions import db
     from app.models.filings import Filing
     from app.models.org import Region
     from app.models.people import Person
     from app.models.units import Unit, UnitStatus
-    from app.services import stats_build
-    from app.services.stats_demo import generate
+    from app.services.stats import build as stats_build
 
     token = str(uuid.uuid4().int % 10**6).zfill(6)
     today = datetime.date.today()

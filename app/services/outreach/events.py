@@ -10,17 +10,19 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.domain import outreach as rules
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_mobile
-from app.domain.outreach import EventKind, EventStatus, SignupStatus
+from app.domain.outreach import errors
+from app.domain.outreach import events as rules
+from app.domain.outreach.codes import EventKind, EventStatus, SignupStatus
 from app.extensions import db
 from app.models.outreach import EventInvitation, EventSignup, OutreachEvent
 from app.models.units import Unit
-from app.queries.jurisdiction import jurisdiction_of
+from app.models.users import BeianUser
+from app.services.actor import Actor
 from app.services.audit import record
 from app.services.notices import notify_unit
-from app.services.outreach_access import (
+from app.services.outreach.access import (
     EMPLOYERS,
     EVENT_MANAGERS,
     has_role,
@@ -74,8 +76,7 @@ def _kind(value: str) -> EventKind:
     try:
         return EventKind[value]
     except KeyError:
-        raise DomainError("EVENT_KIND", "请选择活动类型。", "Choose the event kind.",
-                          field="kind") from None
+        raise errors.EVENT_KIND() from None
 
 
 def counts(event_id: int) -> dict[str, int]:
@@ -98,7 +99,7 @@ def _locked_event(event_id: int) -> OutreachEvent:
     return event
 
 
-def _promote(event: OutreachEvent, at: datetime.datetime) -> list[EventSignup]:
+def _promote(event: OutreachEvent, at: datetime.datetime, actor: Actor) -> list[EventSignup]:
     """Fill free seats from the waiting list, earliest first, and notify each unit."""
     confirmed = counts(event.id)["confirmed"]
     promoted = []
@@ -117,7 +118,7 @@ def _promote(event: OutreachEvent, at: datetime.datetime) -> list[EventSignup]:
         notify_unit(signup.unit,
                     f"候补递补通知：贵单位报名参加“{event.topic}”（{event.starts_at:%Y-%m-%d %H:%M}，"
                     f"{event.venue}）的 {signup.attendee_name} 已由候补转为正式报名，请按时参加。")
-        record("event_signup", signup.id, "promote", after={"event": event.id})
+        record(actor, "event_signup", signup.id, "promote", after={"event": event.id})
         promoted.append(signup)
     return promoted
 
@@ -140,11 +141,10 @@ def _invitation_text(event: OutreachEvent) -> str:
             f"请在 {event.signup_deadline:%Y-%m-%d %H:%M} 前通过“培训报名”页面报名。")
 
 
-def save_event(inp: EventInput, actor, event_id: int | None = None,
+def save_event(inp: EventInput, actor: Actor, event_id: int | None = None,
                at: datetime.datetime | None = None) -> OutreachEvent:
     """Create (event_id None) or change an event. Raising the capacity moves waiting sign-ups up."""
-    user = user_of(actor)
-    require(user, EVENT_MANAGERS, "管理培训和沙龙活动")
+    require(actor, EVENT_MANAGERS, "管理培训和沙龙活动")
     at = at or now()
     kind = _kind(inp.kind)
     rules.check_event_values(topic=inp.topic, starts_at=inp.starts_at, ends_at=inp.ends_at,
@@ -152,50 +152,52 @@ def save_event(inp: EventInput, actor, event_id: int | None = None,
                              venue=inp.venue)
     with transaction():
         if event_id is None:
-            event = OutreachEvent(created_by_id=getattr(user, "id", None),
-                                  status=EventStatus.PUBLISHED)
+            event = OutreachEvent(created_by_id=actor.user_id, status=EventStatus.PUBLISHED)
             db.session.add(event)
         else:
-            event = _locked_event(event_id)
-            if event.status == EventStatus.CANCELLED:
-                raise DomainError("EVENT_CANCELLED", "该活动已取消，不能再修改。",
-                                  "The event has been cancelled.")
-            if inp.capacity < counts(event.id)["confirmed"]:
-                raise DomainError(
-                    "EVENT_CAPACITY_BELOW_CONFIRMED",
-                    f"已有 {counts(event.id)['confirmed']} 人正式报名，名额不能少于已报名人数。"
-                    "如需减少名额，请先与相关单位沟通并取消部分报名。",
-                    "Capacity cannot be below the confirmed sign-ups.", field="capacity")
-        event.kind = kind
-        event.topic = inp.topic.strip()
-        event.speakers = (inp.speakers or "").strip()
-        event.description = (inp.description or "").strip()
-        event.starts_at, event.ends_at = inp.starts_at, inp.ends_at
-        event.venue = inp.venue.strip()
-        event.capacity = inp.capacity
-        event.signup_deadline = inp.signup_deadline
-        event.office_id = inp.office_id or getattr(user, "office_id", None)
-        event.coordinator_id = inp.coordinator_id or getattr(user, "id", None)
-        if inp.coordinator_id and inp.coordinator_id not in {u.id for u in coordinators()}:
-            raise DomainError("EVENT_COORDINATOR", "活动协调人应为活动协调员或市级经办人员，请从列表中选择。",
-                              "The coordinator must be an event manager.",
-                              field="coordinator_id")
+            event = _event_to_change(event_id, inp.capacity)
+        _apply(event, kind, inp, actor)
         db.session.flush()
         invited = 0
         if event_id is None:
             if kind == EventKind.NEW_UNIT_TRAINING and inp.signup_deadline >= at:
                 invited = _invite_waiting_units(event, at)
         else:
-            _promote(event, at)
-        record("outreach_event", event.id, "create" if event_id is None else "update",
+            _promote(event, at, actor)
+        record(actor, "outreach_event", event.id, "create" if event_id is None else "update",
                after={"topic": event.topic, "capacity": event.capacity,
                       "starts_at": event.starts_at.isoformat(), "invited": invited})
     return event
 
 
-def cancel_event(event_id: int, actor, reason: str = "") -> OutreachEvent:
-    user = user_of(actor)
-    require(user, EVENT_MANAGERS, "取消活动")
+def _event_to_change(event_id: int, capacity: int) -> OutreachEvent:
+    """The event being edited, locked; refused when cancelled or below its confirmed seats."""
+    event = _locked_event(event_id)
+    if event.status == EventStatus.CANCELLED:
+        raise errors.EVENT_CANCELLED(what="修改")
+    confirmed = counts(event.id)["confirmed"]
+    if capacity < confirmed:
+        raise errors.EVENT_CAPACITY_BELOW_CONFIRMED(confirmed=confirmed)
+    return event
+
+
+def _apply(event: OutreachEvent, kind: EventKind, inp: EventInput, actor: Actor) -> None:
+    event.kind = kind
+    event.topic = inp.topic.strip()
+    event.speakers = (inp.speakers or "").strip()
+    event.description = (inp.description or "").strip()
+    event.starts_at, event.ends_at = inp.starts_at, inp.ends_at
+    event.venue = inp.venue.strip()
+    event.capacity = inp.capacity
+    event.signup_deadline = inp.signup_deadline
+    event.office_id = inp.office_id or getattr(actor.user, "office_id", None)
+    event.coordinator_id = inp.coordinator_id or actor.user_id
+    if inp.coordinator_id and inp.coordinator_id not in {u.id for u in coordinators()}:
+        raise errors.EVENT_COORDINATOR()
+
+
+def cancel_event(event_id: int, actor: Actor, reason: str = "") -> OutreachEvent:
+    require(actor, EVENT_MANAGERS, "取消活动")
     at = now()
     with transaction():
         event = _locked_event(event_id)
@@ -211,23 +213,16 @@ def cancel_event(event_id: int, actor, reason: str = "") -> OutreachEvent:
         for unit in units.values():
             notify_unit(unit, f"活动取消通知：“{event.topic}”（{event.starts_at:%Y-%m-%d %H:%M}）"
                               f"已取消，贵单位的报名随之取消。{reason}".strip())
-        record("outreach_event", event.id, "cancel", reason=reason)
+        record(actor, "outreach_event", event.id, "cancel", reason=reason)
     return event
 
 
-def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor,
+def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor: Actor,
             at: datetime.datetime | None = None) -> SignupOutcome:
     """Sign one attendee of a unit up. A seat while seats last, else the waiting list; refused
     after the deadline, for a cancelled event, for another unit, or twice for one phone."""
-    user = user_of(actor)
     at = at or now()
-    if has_role(user, EMPLOYERS) and not has_role(user, EVENT_MANAGERS):
-        rules.check_signup_for_own_unit(getattr(user, "unit_id", None), unit_id)
-    else:
-        require(user, EVENT_MANAGERS, "为单位报名")
-    unit = db.session.get(Unit, unit_id) if unit_id else None
-    if unit is None or not jurisdiction_of(user).covers_unit(unit):
-        raise not_found("单位")
+    unit = _unit_to_sign_up(actor, unit_id)
     rules.check_attendee(attendee.name, attendee.position)
     try:
         phone = validate_mobile(attendee.phone)
@@ -240,16 +235,13 @@ def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor,
             EventSignup.event_id == event.id, EventSignup.attendee_phone == phone,
             EventSignup.status != SignupStatus.CANCELLED))
         if duplicate:
-            raise DomainError("SIGNUP_DUPLICATE",
-                              f"手机号 {phone} 的人员已报名（或在候补名单中），不能重复报名。",
-                              "This attendee is already signed up.", field="attendee_phone")
+            raise errors.SIGNUP_DUPLICATE(phone=phone)
         status = rules.place_for_signup(capacity=event.capacity,
                                         confirmed=counts(event.id)["confirmed"])
         signup = EventSignup(event=event, unit_id=unit.id, attendee_name=attendee.name.strip(),
                              attendee_phone=phone,
                              attendee_position=(attendee.position or "").strip(),
-                             status=status, created_by_id=getattr(user, "id", None),
-                             created_at=at)
+                             status=status, created_by_id=actor.user_id, created_at=at)
         db.session.add(signup)
         db.session.flush()
         position = None
@@ -257,13 +249,26 @@ def sign_up(event_id: int, unit_id: int | None, attendee: Attendee, actor,
             position = db.session.scalar(select(func.count()).where(
                 EventSignup.event_id == event.id, EventSignup.status == SignupStatus.WAITING,
                 EventSignup.id <= signup.id))
-        record("event_signup", signup.id, "create",
+        record(actor, "event_signup", signup.id, "create",
                after={"event": event.id, "unit": unit.id, "status": status.name})
     return SignupOutcome(signup, position)
 
 
-def signup_for(user, signup_id: int) -> EventSignup | None:
+def _unit_to_sign_up(actor: Actor, unit_id: int | None) -> Unit:
+    """The unit whose attendee is signed up: an employer's own; any in jurisdiction for managers."""
+    if has_role(actor, EMPLOYERS) and not has_role(actor, EVENT_MANAGERS):
+        rules.check_signup_for_own_unit(getattr(actor.user, "unit_id", None), unit_id)
+    else:
+        require(actor, EVENT_MANAGERS, "为单位报名")
+    unit = db.session.get(Unit, unit_id) if unit_id else None
+    if unit is None or not actor.jurisdiction.covers_unit(unit):
+        raise not_found("单位")
+    return unit
+
+
+def signup_for(who, signup_id: int) -> EventSignup | None:
     """A sign-up the user may act on: an employer its own unit's, event managers any."""
+    user = user_of(who)
     signup = db.session.get(EventSignup, signup_id)
     if signup is None:
         return None
@@ -274,72 +279,63 @@ def signup_for(user, signup_id: int) -> EventSignup | None:
     return None
 
 
-def cancel_signup(signup_id: int, actor, at: datetime.datetime | None = None
+def cancel_signup(signup_id: int, actor: Actor, at: datetime.datetime | None = None
                   ) -> tuple[EventSignup, list[EventSignup]]:
     """Cancel a sign-up; a freed seat goes to the first on the waiting list in the same
     transaction (and that unit is notified). Returns (cancelled, promoted)."""
-    user = user_of(actor)
     at = at or now()
-    signup = signup_for(user, signup_id)
+    signup = signup_for(actor, signup_id)
     if signup is None:
         raise not_found("报名记录")
     with transaction():
         event = _locked_event(signup.event_id)
         db.session.refresh(signup)
         if signup.status == SignupStatus.CANCELLED:
-            raise DomainError("SIGNUP_ALREADY_CANCELLED", "该报名已经取消。", "Already cancelled.")
+            raise errors.SIGNUP_ALREADY_CANCELLED()
         if at >= event.starts_at:
-            raise DomainError("EVENT_STARTED", "活动已经开始，不能再取消报名。",
-                              "The event has started.")
+            raise errors.EVENT_STARTED()
         was_confirmed = signup.status == SignupStatus.CONFIRMED
         signup.status = SignupStatus.CANCELLED
         signup.cancelled_at = at
         db.session.flush()
-        promoted = _promote(event, at) if was_confirmed else []
-        record("event_signup", signup.id, "cancel",
+        promoted = _promote(event, at, actor) if was_confirmed else []
+        record(actor, "event_signup", signup.id, "cancel",
                after={"promoted": [p.id for p in promoted]})
     return signup, promoted
 
 
-def check_in(signup_id: int, actor, at: datetime.datetime | None = None) -> EventSignup:
-    user = user_of(actor)
-    require(user, EVENT_MANAGERS, "登记签到")
-    signup = signup_for(user, signup_id)
+def check_in(signup_id: int, actor: Actor, at: datetime.datetime | None = None) -> EventSignup:
+    require(actor, EVENT_MANAGERS, "登记签到")
+    signup = signup_for(actor, signup_id)
     if signup is None:
         raise not_found("报名记录")
     if signup.status != SignupStatus.CONFIRMED:
-        raise DomainError("CHECKIN_NOT_CONFIRMED",
-                          f"{signup.attendee_name} 的报名状态是“{signup.status.value}”，"
-                          "只有正式报名的人员可以签到。", "Only confirmed attendees check in.")
+        raise errors.CHECKIN_NOT_CONFIRMED(name=signup.attendee_name, status=signup.status.value)
     with transaction():
         if signup.checked_in_at is None:
             signup.checked_in_at = at or now()
-            record("event_signup", signup.id, "check_in")
+            record(actor, "event_signup", signup.id, "check_in")
     return signup
 
 
-def record_feedback(signup_id: int, rating: int | None, comment: str, actor) -> EventSignup:
-    user = user_of(actor)
-    require(user, EVENT_MANAGERS, "登记活动反馈")
-    signup = signup_for(user, signup_id)
+def record_feedback(signup_id: int, rating: int | None, comment: str,
+                    actor: Actor) -> EventSignup:
+    require(actor, EVENT_MANAGERS, "登记活动反馈")
+    signup = signup_for(actor, signup_id)
     if signup is None:
         raise not_found("报名记录")
     if signup.checked_in_at is None:
-        raise DomainError("FEEDBACK_NOT_CHECKED_IN",
-                          f"{signup.attendee_name} 未签到，不能登记反馈。请先签到。",
-                          "Check the attendee in first.", field="rating")
+        raise errors.FEEDBACK_NOT_CHECKED_IN(name=signup.attendee_name)
     rules.check_rating(rating)
     with transaction():
         signup.feedback_rating = rating
         signup.feedback_comment = (comment or "").strip()[:2000]
-        record("event_signup", signup.id, "feedback", after={"rating": rating})
+        record(actor, "event_signup", signup.id, "feedback", after={"rating": rating})
     return signup
 
 
 def coordinators() -> list:
     """Users who may coordinate an event (event coordinators and city staff with an office)."""
-    from app.models.users import BeianUser
-
     users = db.session.scalars(select(BeianUser).where(BeianUser.active.is_(True),
                                                        BeianUser.office_id.is_not(None))
                                .order_by(BeianUser.username))

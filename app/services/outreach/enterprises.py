@@ -10,10 +10,11 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from app.domain import outreach as rules
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_credit_code
-from app.domain.outreach import FollowUpStatus, ServiceCaseKind, ServiceCaseStatus
+from app.domain.outreach import enterprises as rules
+from app.domain.outreach import errors
+from app.domain.outreach.codes import FollowUpStatus, ServiceCaseKind, ServiceCaseStatus
 from app.domain.roles import STAFF_ROLES
 from app.extensions import db
 from app.models.filings import Filing
@@ -27,17 +28,19 @@ from app.models.outreach import (
 from app.models.units import Unit
 from app.models.users import BeianUser
 from app.queries.jurisdiction import jurisdiction_of
+from app.services.actor import Actor
 from app.services.audit import record
-from app.services.outreach_access import (
+from app.services.documents.access import covers
+from app.services.outreach.access import (
     KEY_MANAGERS,
     KEY_READERS,
     VISITORS,
+    as_actor,
     has_role,
     not_found,
     now,
     require,
     scope_name,
-    user_of,
 )
 from app.services.transaction import transaction
 
@@ -59,46 +62,46 @@ def unit_by_credit_code(code: str) -> Unit:
         raise exc.for_field("credit_code") from exc
     unit = db.session.scalar(select(Unit).where(Unit.credit_code == normalised))
     if unit is None:
-        raise DomainError("UNIT_NOT_FOUND",
-                          f"没有统一社会信用代码为 {normalised} 的单位。请核对代码，"
-                          "或先在“单位”中登记该单位。", "No unit with this credit code.",
-                          field="credit_code")
+        raise errors.UNIT_NOT_FOUND_BY_CREDIT_CODE(code=normalised)
     return unit
 
 
-def _unit_in_jurisdiction(user, unit: Unit, what: str) -> Unit:
-    if not jurisdiction_of(user).covers_unit(unit):
-        raise rules.out_of_jurisdiction(what, unit.name, scope_name(user))
+def _unit_in_jurisdiction(actor: Actor, unit: Unit, what: str) -> Unit:
+    if not actor.jurisdiction.covers_unit(unit):
+        raise rules.out_of_jurisdiction(what, unit.name, scope_name(actor))
     return unit
 
 
-def key_enterprise_for(user, key_enterprise_id: int) -> KeyEnterprise | None:
-    if not has_role(user, KEY_READERS):
+def key_enterprise_for(who, key_enterprise_id: int) -> KeyEnterprise | None:
+    actor = as_actor(who)
+    if not has_role(actor, KEY_READERS):
         return None
     ke = db.session.get(KeyEnterprise, key_enterprise_id)
-    if ke is None or not jurisdiction_of(user).covers_unit(ke.unit):
+    if ke is None or not actor.jurisdiction.covers_unit(ke.unit):
         return None
     return ke
 
 
-def visible_key_enterprises(user) -> list[KeyEnterprise]:
-    if not has_role(user, KEY_READERS):
+def visible_key_enterprises(who) -> list[KeyEnterprise]:
+    actor = as_actor(who)
+    if not has_role(actor, KEY_READERS):
         return []
     return list(db.session.scalars(
         select(KeyEnterprise).join(Unit, Unit.id == KeyEnterprise.unit_id)
         .options(joinedload(KeyEnterprise.unit))
-        .where(jurisdiction_of(user).unit_clause(Unit)).order_by(Unit.name)))
+        .where(actor.jurisdiction.unit_clause(Unit)).order_by(Unit.name)))
 
 
 def key_enterprise_of_unit(unit_id: int) -> KeyEnterprise | None:
     return db.session.scalar(select(KeyEnterprise).where(KeyEnterprise.unit_id == unit_id))
 
 
-def visit_for(user, visit_id: int) -> EnterpriseVisit | None:
-    if not has_role(user, KEY_READERS):
+def visit_for(who, visit_id: int) -> EnterpriseVisit | None:
+    actor = as_actor(who)
+    if not has_role(actor, KEY_READERS):
         return None
     visit = db.session.get(EnterpriseVisit, visit_id)
-    if visit is None or not jurisdiction_of(user).covers_unit(visit.unit):
+    if visit is None or not actor.jurisdiction.covers_unit(visit.unit):
         return None
     return visit
 
@@ -109,21 +112,23 @@ def visits_of_unit(unit_id: int) -> list[EnterpriseVisit]:
                                              EnterpriseVisit.id.desc())))
 
 
-def visible_visits(user, limit: int = 200) -> list[EnterpriseVisit]:
-    if not has_role(user, KEY_READERS):
+def visible_visits(who, limit: int = 200) -> list[EnterpriseVisit]:
+    actor = as_actor(who)
+    if not has_role(actor, KEY_READERS):
         return []
     return list(db.session.scalars(
         select(EnterpriseVisit).join(Unit, Unit.id == EnterpriseVisit.unit_id)
-        .where(jurisdiction_of(user).unit_clause(Unit))
+        .where(actor.jurisdiction.unit_clause(Unit))
         .order_by(EnterpriseVisit.visit_date.desc(), EnterpriseVisit.id.desc()).limit(limit)))
 
 
-def case_for(user, case_id: int) -> ServiceCase | None:
+def case_for(who, case_id: int) -> ServiceCase | None:
     """A service case the user may see: its enterprise's unit is in the user's jurisdiction."""
-    if not has_role(user, KEY_READERS):
+    actor = as_actor(who)
+    if not has_role(actor, KEY_READERS):
         return None
     case = db.session.get(ServiceCase, case_id)
-    if case is None or not jurisdiction_of(user).covers_unit(case.key_enterprise.unit):
+    if case is None or not actor.jurisdiction.covers_unit(case.key_enterprise.unit):
         return None
     return case
 
@@ -139,185 +144,157 @@ def staff_choices(unit: Unit) -> list[BeianUser]:
 
 # -- key enterprises -------------------------------------------------------------------------
 
-def designate(unit: Unit, reason: str, actor) -> KeyEnterprise:
+def designate(unit: Unit, reason: str, actor: Actor) -> KeyEnterprise:
     """Mark a unit as key enterprise (重点企业). Idempotent: an existing one is returned."""
-    user = user_of(actor)
-    require(user, KEY_MANAGERS, "认定重点企业")
-    _unit_in_jurisdiction(user, unit, "认定重点企业")
+    require(actor, KEY_MANAGERS, "认定重点企业")
+    _unit_in_jurisdiction(actor, unit, "认定重点企业")
     with transaction():
         ke = key_enterprise_of_unit(unit.id)
         if ke is None:
             ke = KeyEnterprise(unit_id=unit.id, reason=(reason or "").strip(),
-                               designated_by_id=getattr(user, "id", None))
+                               designated_by_id=actor.user_id)
             db.session.add(ke)
             db.session.flush()
-            record("key_enterprise", ke.id, "designate", after={"unit": unit.id},
+            record(actor, "key_enterprise", ke.id, "designate", after={"unit": unit.id},
                    reason=reason)
         db.session.get(Unit, unit.id).is_key_enterprise = True
     return ke
 
 
-def assign_staff(key_enterprise_id: int, user_ids: list[int], actor) -> KeyEnterprise:
-    user = user_of(actor)
-    require(user, KEY_MANAGERS, "指派服务专员")
-    ke = key_enterprise_for(user, key_enterprise_id)
+def assign_staff(key_enterprise_id: int, user_ids: list[int], actor: Actor) -> KeyEnterprise:
+    require(actor, KEY_MANAGERS, "指派服务专员")
+    ke = key_enterprise_for(actor, key_enterprise_id)
     if ke is None:
         raise not_found("重点企业")
     allowed = {u.id: u for u in staff_choices(ke.unit)}
     chosen = []
     for uid in dict.fromkeys(user_ids):
         if uid not in allowed:
-            raise DomainError("STAFF_NOT_ELIGIBLE",
-                              "所选服务专员不是经办机构工作人员，或其管辖范围不包括该企业。"
-                              "请从列表中选择。", "The chosen staff cannot serve this unit.",
-                              field="staff")
+            raise errors.STAFF_NOT_ELIGIBLE()
         chosen.append(allowed[uid])
     with transaction():
         before = sorted(u.username for u in ke.staff)
         ke.staff = chosen
-        record("key_enterprise", ke.id, "assign_staff", before={"staff": before},
+        record(actor, "key_enterprise", ke.id, "assign_staff", before={"staff": before},
                after={"staff": sorted(u.username for u in chosen)})
     return ke
 
 
 # -- visits (大走访) ---------------------------------------------------------------------------
 
-def record_visit(unit: Unit, inp: VisitInput, actor,
+def record_visit(unit: Unit, inp: VisitInput, actor: Actor,
                  today: datetime.date | None = None) -> EnterpriseVisit:
     """A visit to a unit in the staff member's jurisdiction; outside it, refused by name."""
-    user = user_of(actor)
-    require(user, VISITORS, "登记走访")
-    _unit_in_jurisdiction(user, unit, "登记走访记录")
+    require(actor, VISITORS, "登记走访")
+    _unit_in_jurisdiction(actor, unit, "登记走访记录")
     rules.check_visit_values(visit_date=inp.visit_date, people_met=inp.people_met,
                              problems=inp.problems, today=today or datetime.date.today())
     with transaction():
         visit = EnterpriseVisit(unit_id=unit.id, visit_date=inp.visit_date,
                                 people_met=inp.people_met.strip(), problems=inp.problems.strip(),
                                 notes=(inp.notes or "").strip(),
-                                visited_by_id=getattr(user, "id", None))
+                                visited_by_id=actor.user_id)
         db.session.add(visit)
         db.session.flush()
-        record("enterprise_visit", visit.id, "create", after={"unit": unit.id})
+        record(actor, "enterprise_visit", visit.id, "create", after={"unit": unit.id})
     return visit
 
 
 def add_follow_up(visit_id: int, action: str, owner_id: int | None,
-                  due_date: datetime.date | None, actor) -> VisitFollowUp:
-    user = user_of(actor)
-    require(user, VISITORS, "登记跟进事项")
-    visit = visit_for(user, visit_id)
+                  due_date: datetime.date | None, actor: Actor) -> VisitFollowUp:
+    require(actor, VISITORS, "登记跟进事项")
+    visit = visit_for(actor, visit_id)
     if visit is None:
         raise not_found("走访记录")
     rules.check_follow_up(action, due_date)
-    owner = db.session.get(BeianUser, owner_id) if owner_id else user
+    owner = db.session.get(BeianUser, owner_id) if owner_id else actor.user
     if owner is None or owner.id not in {u.id for u in staff_choices(visit.unit)}:
-        raise DomainError("FOLLOWUP_OWNER",
-                          "跟进责任人应为管辖范围包括该企业的经办机构工作人员，请从列表中选择。",
-                          "The owner must be staff covering the unit.", field="owner")
+        raise errors.FOLLOWUP_OWNER()
     with transaction():
         follow_up = VisitFollowUp(visit_id=visit.id, action=action.strip(), owner_id=owner.id,
                                   due_date=due_date, status=FollowUpStatus.OPEN)
         db.session.add(follow_up)
         db.session.flush()
-        record("visit_follow_up", follow_up.id, "create",
+        record(actor, "visit_follow_up", follow_up.id, "create",
                after={"visit": visit.id, "owner": owner.username, "due": due_date})
     return follow_up
 
 
-def set_follow_up_done(follow_up_id: int, done: bool, actor) -> VisitFollowUp:
-    user = user_of(actor)
-    require(user, VISITORS, "更新跟进事项")
+def set_follow_up_done(follow_up_id: int, done: bool, actor: Actor) -> VisitFollowUp:
+    require(actor, VISITORS, "更新跟进事项")
     follow_up = db.session.get(VisitFollowUp, follow_up_id)
-    if follow_up is None or visit_for(user, follow_up.visit_id) is None:
+    if follow_up is None or visit_for(actor, follow_up.visit_id) is None:
         raise not_found("跟进事项")
     with transaction():
         follow_up.status = FollowUpStatus.DONE if done else FollowUpStatus.OPEN
         follow_up.done_at = now() if done else None
-        record("visit_follow_up", follow_up.id, "done" if done else "reopen")
+        record(actor, "visit_follow_up", follow_up.id, "done" if done else "reopen")
     return follow_up
 
 
 # -- special service cases -------------------------------------------------------------------
 
 def open_case(key_enterprise_id: int, kind: str, title: str, description: str,
-              expected_people: int | None, actor) -> ServiceCase:
-    user = user_of(actor)
-    require(user, KEY_MANAGERS, "建立专项服务")
-    ke = key_enterprise_for(user, key_enterprise_id)
+              expected_people: int | None, actor: Actor) -> ServiceCase:
+    require(actor, KEY_MANAGERS, "建立专项服务")
+    ke = key_enterprise_for(actor, key_enterprise_id)
     if ke is None:
         raise not_found("重点企业")
     if kind not in ServiceCaseKind.__members__:
-        raise DomainError("CASE_KIND", "请选择专项服务类型（整厂关停、集团重组或专项用工类别梳理）。",
-                          "Choose the kind of case.", field="kind")
+        raise errors.CASE_KIND()
     if not (title or "").strip():
-        raise DomainError("CASE_TITLE_REQUIRED", "请填写专项服务名称。", "Enter a title.",
-                          field="title")
+        raise errors.CASE_TITLE_REQUIRED()
     if expected_people is not None and expected_people < 0:
-        raise DomainError("CASE_PEOPLE", "涉及人数不能为负数。", "People must be ≥ 0.",
-                          field="expected_people")
+        raise errors.CASE_PEOPLE()
     with transaction():
         case = ServiceCase(key_enterprise_id=ke.id, kind=ServiceCaseKind[kind],
                            title=title.strip(), description=(description or "").strip(),
                            expected_people=expected_people, status=ServiceCaseStatus.OPEN,
-                           opened_by_id=getattr(user, "id", None))
+                           opened_by_id=actor.user_id)
         db.session.add(case)
         db.session.flush()
-        record("service_case", case.id, "create", after={"kind": kind, "unit": ke.unit_id})
+        record(actor, "service_case", case.id, "create", after={"kind": kind, "unit": ke.unit_id})
     return case
 
 
-def close_case(case_id: int, actor) -> ServiceCase:
-    user = user_of(actor)
-    require(user, KEY_MANAGERS, "办结专项服务")
-    case = case_for(user, case_id)
+def close_case(case_id: int, actor: Actor) -> ServiceCase:
+    require(actor, KEY_MANAGERS, "办结专项服务")
+    case = case_for(actor, case_id)
     if case is None:
         raise not_found("专项服务")
     with transaction():
         case.status = ServiceCaseStatus.CLOSED
         case.closed_at = now()
-        record("service_case", case.id, "close")
+        record(actor, "service_case", case.id, "close")
     return case
 
 
-def link_filings(case_id: int, filing_ids: list[int], actor, *, commit: bool = True) -> int:
+def link_filings(case_id: int, filing_ids: list[int], actor: Actor) -> int:
     """Link the filings a service case produced (e.g. the 2,000 terminations of a plant closure
     uploaded in bulk) to the case. The actor must see the case and every filing; links are
-    idempotent. Returns how many were newly linked. ``commit=False`` joins the caller's
-    transaction instead of committing."""
-    user = user_of(actor)
-    case = case_for(user, case_id)
+    idempotent. Returns how many were newly linked. Inside a caller's transaction (a bulk
+    upload's) it joins it."""
+    case = case_for(actor, case_id)
     if case is None:
         raise not_found("专项服务")
     ids = sorted({int(i) for i in filing_ids})
     if not ids:
         return 0
-    from app.services.documents.access import covers
-
-    scope = jurisdiction_of(user)
     found = {f.id: f for f in db.session.scalars(
         select(Filing).options(joinedload(Filing.unit), joinedload(Filing.to_unit))
         .where(Filing.id.in_(ids)))}
-    missing = [i for i in ids if i not in found or not covers(scope, found[i])]
+    missing = [i for i in ids if i not in found or not covers(actor.jurisdiction, found[i])]
     if missing:
-        raise DomainError("FILING_NOT_FOUND",
-                          f"有 {len(missing)} 条备案未找到或不在您的办理范围内，未做关联。",
-                          "Some filings were not found in your jurisdiction.", field="filings")
-    existing = set(db.session.scalars(select(ServiceCaseFiling.filing_id).where(
-        ServiceCaseFiling.case_id == case.id, ServiceCaseFiling.filing_id.in_(ids))))
-    new = [i for i in ids if i not in existing]
-
-    def write():
+        raise errors.FILINGS_NOT_FOUND(count=len(missing))
+    with transaction():
+        existing = set(db.session.scalars(select(ServiceCaseFiling.filing_id).where(
+            ServiceCaseFiling.case_id == case.id, ServiceCaseFiling.filing_id.in_(ids))))
+        new = [i for i in ids if i not in existing]
         if new:
             db.session.execute(ServiceCaseFiling.__table__.insert(), [
-                {"case_id": case.id, "filing_id": i, "linked_by_id": getattr(user, "id", None),
+                {"case_id": case.id, "filing_id": i, "linked_by_id": actor.user_id,
                  "linked_at": now()} for i in new])
-            record("service_case", case.id, "link_filings", after={"added": len(new)})
-
-    if commit:
-        with transaction():
-            write()
-    else:
-        write()
+            record(actor, "service_case", case.id, "link_filings", after={"added": len(new)})
     return len(new)
 
 

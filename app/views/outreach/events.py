@@ -1,34 +1,33 @@
 """Events for coordinators (/outreach/events: create, edit, sign-ups, check-in, feedback) and for
 employers (/portal/events: sign up their own attendees, cancel, invitations). Thin: every rule is
-in app.services.outreach_events."""
+in app.services.outreach.events."""
 
 from __future__ import annotations
 
 import datetime
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import select
 
 from app.domain.errors import DomainError
 from app.domain.outreach import EventStatus, SignupStatus
-from app.extensions import db
-from app.models.org import Office
 from app.models.outreach import EventSignup, OutreachEvent
 from app.models.units import Unit
-from app.services import outreach_events as events
+from app.queries import outreach as oq
+from app.services.outreach import events
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
-from app.views.outreach_forms import EventForm, FeedbackForm, SignupForm, to_int
+from app.views.outreach.forms import EventForm, FeedbackForm, SignupForm, to_int
+from app.web import current_actor
 
 SIGNUP_CLASSES = {SignupStatus.CONFIRMED: "success", SignupStatus.WAITING: "warning",
                   SignupStatus.CANCELLED: "default"}
 
 
 def _event_or_404(event_id: int) -> OutreachEvent:
-    return found_or_404(db.session.get(OutreachEvent, event_id))
+    return found_or_404(oq.event(event_id))
 
 
 def _event_input(form: EventForm) -> events.EventInput:
@@ -44,7 +43,7 @@ def _event_form(event: OutreachEvent | None = None) -> EventForm:
     """The event form with its office and coordinator choices (defaults: the user's own)."""
     form = EventForm(obj=event if request.method == "GET" else None)
     form.office_id.choices = [("", "（本人所在经办机构）")] + [
-        (str(o.id), o.name) for o in db.session.scalars(select(Office).order_by(Office.id))]
+        (str(o.id), o.name) for o in oq.offices()]
     form.coordinator_id.choices = [("", "（本人）")] + [
         (str(u.id), u.first_name or u.username) for u in events.coordinators()]
     if request.method == "GET" and event is not None:
@@ -69,13 +68,7 @@ class EventAdminView(BaseView):
     @has_access
     def index(self):
         show_past = request.args.get("past") == "1"
-        stmt = select(OutreachEvent)
-        if not show_past:
-            stmt = stmt.where(OutreachEvent.starts_at >= datetime.datetime.now()
-                              - datetime.timedelta(days=1))
-        rows = list(db.session.scalars(stmt.order_by(OutreachEvent.starts_at.desc()
-                                                     if show_past else OutreachEvent.starts_at)
-                                       .limit(300)))
+        rows = oq.events_for_coordinators(past=show_past)
         return self.render_template("outreach/admin_events.html", events=rows,
                                     counts={e.id: events.counts(e.id) for e in rows},
                                     show_past=show_past)
@@ -86,7 +79,7 @@ class EventAdminView(BaseView):
         form = _event_form()
         if form.validate_on_submit():
             try:
-                event = events.save_event(_event_input(form), g.user)
+                event = events.save_event(_event_input(form), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -102,7 +95,7 @@ class EventAdminView(BaseView):
         form = _event_form(event)
         if form.validate_on_submit():
             try:
-                events.save_event(_event_input(form), g.user, event_id=event.id)
+                events.save_event(_event_input(form), current_actor(), event_id=event.id)
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -116,8 +109,7 @@ class EventAdminView(BaseView):
     @has_access
     def show(self, event_id: int):
         event = _event_or_404(event_id)
-        signups = list(db.session.scalars(select(EventSignup).where(
-            EventSignup.event_id == event.id).order_by(EventSignup.id)))
+        signups = oq.signups_of(event.id)
         return self.render_template("outreach/admin_event.html", event=event, signups=signups,
                                     counts=events.counts(event.id), classes=SIGNUP_CLASSES,
                                     feedback_form=FeedbackForm())
@@ -127,7 +119,7 @@ class EventAdminView(BaseView):
     def cancel(self, event_id: int):
         event = _event_or_404(event_id)
         try:
-            events.cancel_event(event.id, g.user, request.form.get("reason", "")[:500])
+            events.cancel_event(event.id, current_actor(), request.form.get("reason", "")[:500])
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -135,13 +127,13 @@ class EventAdminView(BaseView):
         return redirect(url_for("EventAdminView.show", event_id=event.id))
 
     def _signup_or_404(self, signup_id: int) -> EventSignup:
-        return found_or_404(events.signup_for(g.user, signup_id))
+        return found_or_404(events.signup_for(current_actor(), signup_id))
 
     @expose("/signups/<int:signup_id>/check-in", methods=["POST"])
     @has_access
     def check_in(self, signup_id: int):
         signup = self._signup_or_404(signup_id)
-        flash_outcome(lambda: events.check_in(signup.id, g.user),
+        flash_outcome(lambda: events.check_in(signup.id, current_actor()),
                       f"{signup.attendee_name} 已签到。")
         return redirect(url_for("EventAdminView.show", event_id=signup.event_id))
 
@@ -152,7 +144,7 @@ class EventAdminView(BaseView):
         form = FeedbackForm()
         try:
             events.record_feedback(signup.id, to_int(form.rating.data), form.comment.data or "",
-                                   g.user)
+                                   current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -164,7 +156,7 @@ class EventAdminView(BaseView):
     def cancel_signup(self, signup_id: int):
         signup = self._signup_or_404(signup_id)
         try:
-            _, promoted = events.cancel_signup(signup.id, g.user)
+            _, promoted = events.cancel_signup(signup.id, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -187,7 +179,8 @@ class PortalEventsView(BaseView):
     method_permission_name = {"index": "read", "signup": "write", "cancel": "write"}
 
     def _unit(self) -> Unit:
-        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
+        unit_id = getattr(current_actor().user, "unit_id", None)
+        return found_or_404(oq.unit(unit_id))
 
     @expose("/")
     @has_access
@@ -214,7 +207,7 @@ class PortalEventsView(BaseView):
             try:
                 outcome = events.sign_up(event.id, unit_id, events.Attendee(
                     form.attendee_name.data or "", form.attendee_phone.data or "",
-                    form.attendee_position.data or ""), g.user)
+                    form.attendee_position.data or ""), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -232,11 +225,11 @@ class PortalEventsView(BaseView):
     @has_access
     def cancel(self, signup_id: int):
         self._unit()
-        signup = events.signup_for(g.user, signup_id)
+        signup = events.signup_for(current_actor(), signup_id)
         if signup is None:
             abort(404)
         try:
-            _, promoted = events.cancel_signup(signup.id, g.user)
+            _, promoted = events.cancel_signup(signup.id, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:

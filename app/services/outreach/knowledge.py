@@ -10,9 +10,9 @@ from pathlib import Path
 
 from sqlalchemy import and_, or_, select
 
-from app.domain.errors import DomainError
-from app.domain.outreach import ArticleKind, ArticleStatus
-from app.domain.outreach_markdown import (
+from app.domain.outreach import errors
+from app.domain.outreach.codes import ArticleKind, ArticleStatus
+from app.domain.outreach.markdown import (
     check_slug,
     content_hash,
     keywords,
@@ -22,11 +22,12 @@ from app.domain.outreach_markdown import (
 )
 from app.extensions import db
 from app.models.outreach import KnowledgeArticle
+from app.services.actor import Actor
 from app.services.audit import record
-from app.services.outreach_access import KB_EDITORS, not_found, now, require, user_of
+from app.services.outreach.access import KB_EDITORS, not_found, now, require
 from app.services.transaction import transaction
 
-KNOWLEDGE_DIR = Path(__file__).resolve().parent.parent / "content" / "knowledge"
+KNOWLEDGE_DIR = Path(__file__).resolve().parents[2] / "content" / "knowledge"
 FILING_TYPE_NAMES = ("HIRE", "RENEWAL", "TRANSFER", "TERMINATION")
 MAX_BODY = 100_000
 
@@ -43,17 +44,15 @@ class ArticleInput:
 
 def _apply(article: KnowledgeArticle, inp: ArticleInput) -> None:
     if inp.kind not in ArticleKind.__members__:
-        raise DomainError("KB_KIND", "请选择文章类型。", "Choose the kind.", field="kind")
+        raise errors.KB_KIND()
     if not (inp.title or "").strip():
-        raise DomainError("KB_TITLE_REQUIRED", "请填写标题。", "Enter a title.", field="title")
+        raise errors.KB_TITLE_REQUIRED()
     if len(inp.body_md or "") > MAX_BODY:
-        raise DomainError("KB_TOO_LONG", f"正文过长（超过 {MAX_BODY} 个字符），请拆分为多篇。",
-                          "The text is too long.", field="body_md")
+        raise errors.KB_TOO_LONG(maximum=MAX_BODY)
     kind = ArticleKind[inp.kind]
     filing_type = (inp.filing_type or "").strip() or None
     if kind == ArticleKind.GUIDE and filing_type not in FILING_TYPE_NAMES:
-        raise DomainError("KB_FILING_TYPE", "办事指南须选择对应的备案类型。",
-                          "A guide needs its filing type.", field="filing_type")
+        raise errors.KB_FILING_TYPE()
     article.kind = kind
     article.slug = check_slug(inp.slug)
     article.title = inp.title.strip()[:200]
@@ -69,10 +68,10 @@ def preview(body_md: str) -> str:
     return render_markdown(body_md or "")
 
 
-def save_article(inp: ArticleInput, actor, article_id: int | None = None) -> KnowledgeArticle:
+def save_article(inp: ArticleInput, actor: Actor,
+                 article_id: int | None = None) -> KnowledgeArticle:
     """Create (as a draft) or change an article; staff edits are never overwritten by seed()."""
-    user = user_of(actor)
-    require(user, KB_EDITORS, "编辑知识库")
+    require(actor, KB_EDITORS, "编辑知识库")
     with transaction():
         if article_id is None:
             article = KnowledgeArticle(status=ArticleStatus.DRAFT)
@@ -84,22 +83,20 @@ def save_article(inp: ArticleInput, actor, article_id: int | None = None) -> Kno
         clash = db.session.scalar(select(KnowledgeArticle.id).where(
             KnowledgeArticle.slug == article.slug, KnowledgeArticle.id != (article.id or 0)))
         if clash:
-            raise DomainError("KB_SLUG_TAKEN", f"网址标识 {article.slug} 已被另一篇文章使用，请换一个。",
-                              "The slug is taken.", field="slug")
+            raise errors.KB_SLUG_TAKEN(slug=article.slug)
         article.staff_edited_at = now()
         article.updated_at = now()
-        article.updated_by_id = getattr(user, "id", None)
+        article.updated_by_id = actor.user_id
         if article_id is None:
             db.session.add(article)
         db.session.flush()
-        record("kb_article", article.id, "create" if article_id is None else "update",
+        record(actor, "kb_article", article.id, "create" if article_id is None else "update",
                after={"slug": article.slug, "title": article.title})
     return article
 
 
-def set_published(article_id: int, published: bool, actor) -> KnowledgeArticle:
-    user = user_of(actor)
-    require(user, KB_EDITORS, "发布知识库文章")
+def set_published(article_id: int, published: bool, actor: Actor) -> KnowledgeArticle:
+    require(actor, KB_EDITORS, "发布知识库文章")
     with transaction():
         article = db.session.get(KnowledgeArticle, article_id)
         if article is None:
@@ -108,8 +105,8 @@ def set_published(article_id: int, published: bool, actor) -> KnowledgeArticle:
         if published:
             article.published_at = now()
         article.staff_edited_at = now()
-        article.updated_by_id = getattr(user, "id", None)
-        record("kb_article", article.id, "publish" if published else "unpublish")
+        article.updated_by_id = actor.user_id
+        record(actor, "kb_article", article.id, "publish" if published else "unpublish")
     return article
 
 
@@ -165,32 +162,34 @@ def load_knowledge(directory: Path | str | None = None) -> dict:
         return counts
     with transaction():
         for path in sorted(folder.glob("*.md")):
-            text = path.read_text(encoding="utf-8")
-            meta, body = parse_front_matter(text, source=path.name)
-            digest = content_hash(text)
-            article = db.session.scalar(select(KnowledgeArticle).where(
-                KnowledgeArticle.slug == meta["slug"]))
-            if article is not None:
-                if article.staff_edited_at is not None or article.source_path is None:
-                    counts["kept_staff_edits"] += 1
-                    continue
-                if article.source_hash == digest:
-                    counts["unchanged"] += 1
-                    continue
-            created = article is None
-            if created:
-                article = KnowledgeArticle()
-                db.session.add(article)
-            _apply(article, ArticleInput(kind=meta["kind"], slug=meta["slug"],
-                                         title=meta["title"], body_md=body,
-                                         filing_type=meta.get("filing_type", ""),
-                                         sort_order=meta["order"]))
-            draft = meta.get("status", "").lower() == "draft"
-            article.status = ArticleStatus.DRAFT if draft else ArticleStatus.PUBLISHED
-            article.source_path = path.name
-            article.source_hash = digest
-            article.updated_at = now()
-            if not draft and article.published_at is None:
-                article.published_at = now()
-            counts["created" if created else "updated"] += 1
+            counts[_load_file(path)] += 1
     return counts
+
+
+def _load_file(path: Path) -> str:
+    """Upsert the article of one file; returns which count it adds to."""
+    text = path.read_text(encoding="utf-8")
+    meta, body = parse_front_matter(text, source=path.name)
+    digest = content_hash(text)
+    article = db.session.scalar(select(KnowledgeArticle).where(
+        KnowledgeArticle.slug == meta["slug"]))
+    if article is not None:
+        if article.staff_edited_at is not None or article.source_path is None:
+            return "kept_staff_edits"
+        if article.source_hash == digest:
+            return "unchanged"
+    created = article is None
+    if created:
+        article = KnowledgeArticle()
+        db.session.add(article)
+    _apply(article, ArticleInput(kind=meta["kind"], slug=meta["slug"], title=meta["title"],
+                                 body_md=body, filing_type=meta.get("filing_type", ""),
+                                 sort_order=meta["order"]))
+    draft = meta.get("status", "").lower() == "draft"
+    article.status = ArticleStatus.DRAFT if draft else ArticleStatus.PUBLISHED
+    article.source_path = path.name
+    article.source_hash = digest
+    article.updated_at = now()
+    if not draft and article.published_at is None:
+        article.published_at = now()
+    return "created" if created else "updated"

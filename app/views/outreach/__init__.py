@@ -1,17 +1,17 @@
 """Views of the outreach capability ("1+3" services): public event calendar and knowledge base,
 the employer's event sign-up, and the staff pages for events, key enterprises, the knowledge-base
-editor, the district issue desk and joint meetings (the pages live in app/views/outreach_*.py)."""
+editor, the district issue desk and joint meetings (the pages live in app/views/outreach/)."""
 
 from __future__ import annotations
 
 
 def register(appbuilder) -> None:
     """Add this capability's views and menu entries."""
-    from app.views.outreach_desk import IssueDeskView, JointMeetingView
-    from app.views.outreach_enterprises import KeyEnterpriseView
-    from app.views.outreach_events import EventAdminView, PortalEventsView
-    from app.views.outreach_kb import KnowledgeEditorView
-    from app.views.outreach_public import KnowledgeBaseView, PublicEventsView
+    from app.views.outreach.desk import IssueDeskView, JointMeetingView
+    from app.views.outreach.enterprises import KeyEnterpriseView
+    from app.views.outreach.events import EventAdminView, PortalEventsView
+    from app.views.outreach.kb import KnowledgeEditorView
+    from app.views.outreach.public import KnowledgeBaseView, PublicEventsView
 
     for view in (PublicEventsView, KnowledgeBaseView, EventAdminView, PortalEventsView,
                  KeyEnterpriseView, KnowledgeEditorView, IssueDeskView, JointMeetingView):

@@ -12,7 +12,6 @@ from flask import (
     Response,
     abort,
     flash,
-    g,
     jsonify,
     redirect,
     request,
@@ -23,20 +22,19 @@ from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 
+from app.domain.documents import BATCH_NOT_READY
 from app.domain.errors import DomainError
 from app.domain.identifiers import mask_citizen_id
-from app.extensions import db
-from app.models.outreach import VisitFollowUp
-from app.models.units import Unit
-from app.queries.jurisdiction import jurisdiction_of
-from app.services import outreach_enterprises as ke
-from app.services.audit import record
+from app.domain.outreach.errors import OUT_OF_JURISDICTION
+from app.queries import outreach as oq
+from app.services.audit import record_access
 from app.services.documents import batches as document_batches
 from app.services.documents import queue as document_queue
-from app.services.outreach_access import KEY_MANAGERS, has_role
+from app.services.outreach import enterprises as ke
+from app.services.outreach.access import KEY_MANAGERS, has_role
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
-from app.views.outreach_forms import (
+from app.views.outreach.forms import (
     DesignateForm,
     FollowUpForm,
     LinkFilingsForm,
@@ -65,20 +63,20 @@ class KeyEnterpriseView(BaseView):
     # -- loading in jurisdiction ----------------------------------------------------------------
     @staticmethod
     def _ke(key_enterprise_id: int):
-        return found_or_404(ke.key_enterprise_for(g.user, key_enterprise_id))
+        return found_or_404(ke.key_enterprise_for(current_actor(), key_enterprise_id))
 
     @staticmethod
     def _case(case_id: int):
-        return found_or_404(ke.case_for(g.user, case_id))
+        return found_or_404(ke.case_for(current_actor(), case_id))
 
     # -- list, designate, show -----------------------------------------------------------------
     @expose("/")
     @has_access
     def index(self):
-        items = ke.visible_key_enterprises(g.user)
+        items = ke.visible_key_enterprises(current_actor())
         return self.render_template("outreach/ke_list.html", items=items,
-                                    visits=ke.visible_visits(g.user, limit=50),
-                                    may_manage=has_role(g.user, KEY_MANAGERS))
+                                    visits=ke.visible_visits(current_actor(), limit=50),
+                                    may_manage=has_role(current_actor(), KEY_MANAGERS))
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
@@ -87,7 +85,7 @@ class KeyEnterpriseView(BaseView):
         if form.validate_on_submit():
             try:
                 unit = ke.unit_by_credit_code(form.credit_code.data or "")
-                item = ke.designate(unit, form.reason.data or "", g.user)
+                item = ke.designate(unit, form.reason.data or "", current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -106,14 +104,14 @@ class KeyEnterpriseView(BaseView):
         return self.render_template(
             "outreach/ke_show.html", item=item, visits=ke.visits_of_unit(item.unit_id),
             cases=ke.cases_of(item.id), staff_form=staff_form, case_form=ServiceCaseForm(),
-            may_manage=has_role(g.user, KEY_MANAGERS), today=today())
+            may_manage=has_role(current_actor(), KEY_MANAGERS), today=today())
 
     @expose("/<int:key_enterprise_id>/staff", methods=["POST"])
     @has_access
     def staff(self, key_enterprise_id: int):
         item = self._ke(key_enterprise_id)
         ids = [i for i in (to_int(v) for v in request.form.getlist("staff")) if i]
-        flash_outcome(lambda: ke.assign_staff(item.id, ids, g.user), "服务专员已更新。")
+        flash_outcome(lambda: ke.assign_staff(item.id, ids, current_actor()), "服务专员已更新。")
         return redirect(url_for("KeyEnterpriseView.show", key_enterprise_id=item.id))
 
     # -- visits ----------------------------------------------------------------------------------
@@ -122,8 +120,8 @@ class KeyEnterpriseView(BaseView):
     def record_visit(self):
         form = VisitForm()
         if request.method == "GET" and request.args.get("unit_id"):
-            unit = db.session.get(Unit, to_int(request.args.get("unit_id")) or 0)
-            if unit is not None and jurisdiction_of(g.user).covers_unit(unit):
+            unit = oq.unit(to_int(request.args.get("unit_id")))
+            if unit is not None and current_actor().jurisdiction.covers_unit(unit):
                 form.credit_code.data = unit.credit_code
         if request.method == "GET":
             form.visit_date.data = today()
@@ -132,10 +130,10 @@ class KeyEnterpriseView(BaseView):
                 unit = ke.unit_by_credit_code(form.credit_code.data or "")
                 visit = ke.record_visit(unit, ke.VisitInput(
                     visit_date=form.visit_date.data, people_met=form.people_met.data or "",
-                    problems=form.problems.data or "", notes=form.notes.data or ""), g.user)
+                    problems=form.problems.data or "", notes=form.notes.data or ""), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc.for_field("credit_code")
-                                    if exc.code == "OUT_OF_JURISDICTION" else exc)
+                                    if exc.code == OUT_OF_JURISDICTION.code else exc)
             else:
                 flash(f"已登记对“{unit.name}”的走访。可继续添加跟进事项。", "success")
                 return redirect(url_for("KeyEnterpriseView.visit", visit_id=visit.id))
@@ -146,13 +144,13 @@ class KeyEnterpriseView(BaseView):
     @expose("/visits/<int:visit_id>")
     @has_access
     def visit(self, visit_id: int):
-        visit = ke.visit_for(g.user, visit_id)
+        visit = ke.visit_for(current_actor(), visit_id)
         if visit is None:
             abort(404)
         form = FollowUpForm()
         form.owner.choices = [(str(u.id), f"{u.first_name or u.username}（{u.office.name}）")
                               for u in ke.staff_choices(visit.unit)]
-        form.owner.data = str(g.user.id)
+        form.owner.data = str(current_actor().user_id)
         return self.render_template("outreach/visit_show.html", visit=visit, form=form,
                                     key_enterprise=ke.key_enterprise_of_unit(visit.unit_id),
                                     today=today())
@@ -160,7 +158,7 @@ class KeyEnterpriseView(BaseView):
     @expose("/visits/<int:visit_id>/follow-ups", methods=["POST"])
     @has_access
     def add_follow_up(self, visit_id: int):
-        visit = ke.visit_for(g.user, visit_id)
+        visit = ke.visit_for(current_actor(), visit_id)
         if visit is None:
             abort(404)
         form = FollowUpForm()
@@ -170,7 +168,7 @@ class KeyEnterpriseView(BaseView):
             return redirect(url_for("KeyEnterpriseView.visit", visit_id=visit.id))
         try:
             ke.add_follow_up(visit.id, form.action.data or "", to_int(form.owner.data),
-                             form.due_date.data, g.user)
+                             form.due_date.data, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -180,11 +178,11 @@ class KeyEnterpriseView(BaseView):
     @expose("/follow-ups/<int:follow_up_id>/status", methods=["POST"])
     @has_access
     def follow_up_status(self, follow_up_id: int):
-        follow_up = db.session.get(VisitFollowUp, follow_up_id)
-        if follow_up is None or ke.visit_for(g.user, follow_up.visit_id) is None:
+        follow_up = oq.follow_up(follow_up_id)
+        if follow_up is None or ke.visit_for(current_actor(), follow_up.visit_id) is None:
             abort(404)
         try:
-            ke.set_follow_up_done(follow_up.id, request.form.get("done") == "1", g.user)
+            ke.set_follow_up_done(follow_up.id, request.form.get("done") == "1", current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         return redirect(url_for("KeyEnterpriseView.visit", visit_id=follow_up.visit_id))
@@ -198,7 +196,7 @@ class KeyEnterpriseView(BaseView):
         try:
             case = ke.open_case(item.id, form.kind.data or "", form.title.data or "",
                                 form.description.data or "", form.expected_people.data,
-                                g.user)
+                                current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
             return redirect(url_for("KeyEnterpriseView.show", key_enterprise_id=item.id))
@@ -213,7 +211,7 @@ class KeyEnterpriseView(BaseView):
         return self.render_template(
             "outreach/case_show.html", case=case, filings=filings, mask=mask_citizen_id,
             documentable=[f for f in filings if document_queue.is_documentable(f)],
-            link_form=LinkFilingsForm(), may_manage=has_role(g.user, KEY_MANAGERS))
+            link_form=LinkFilingsForm(), may_manage=has_role(current_actor(), KEY_MANAGERS))
 
     @expose("/cases/<int:case_id>/link", methods=["POST"])
     @has_access
@@ -226,7 +224,7 @@ class KeyEnterpriseView(BaseView):
             flash(f"以下回执号未找到，请核对：{'、'.join(unknown[:20])}"
                   f"{' 等' if len(unknown) > 20 else ''}。其余已处理。", "warning")
         try:
-            added = ke.link_filings(case.id, ids, g.user)
+            added = ke.link_filings(case.id, ids, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
@@ -238,7 +236,7 @@ class KeyEnterpriseView(BaseView):
     @has_access
     def close_case(self, case_id: int):
         case = self._case(case_id)
-        flash_outcome(lambda: ke.close_case(case.id, g.user), "专项服务已办结。")
+        flash_outcome(lambda: ke.close_case(case.id, current_actor()), "专项服务已办结。")
         return redirect(url_for("KeyEnterpriseView.case", case_id=case.id))
 
     # -- the case's documents as one ZIP (app.services.documents batches) -----------------------
@@ -287,10 +285,10 @@ class KeyEnterpriseView(BaseView):
         batch = self._batch(case_id, token)
         progress = document_batches.batch_progress(batch)
         if not progress["done"]:
-            return jsonify({"error": "BATCH_NOT_READY",
-                            "message": "批量文书尚未全部生成，请稍后再下载。", **progress}), 409
-        record("document_batch", batch.id, "download", after={"case": case_id})
-        db.session.commit()
+            refusal = BATCH_NOT_READY()
+            return jsonify({"error": refusal.code, "message": refusal.message, **progress}), \
+                refusal.status
+        record_access(current_actor(), "document_batch", batch.id, "download", case=case_id)
         response = Response(stream_with_context(document_batches.iter_batch_zip(batch)),
                             mimetype="application/zip")
         name = document_batches.batch_zip_name(batch)

@@ -3,22 +3,19 @@ outside the user's area is a 404 on every endpoint (the service's case_for filte
 
 from __future__ import annotations
 
-from flask import flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import select
 
 from app.domain.errors import DomainError
 from app.domain.outreach import DeskStatus, MeetingStatus, age_bucket
-from app.extensions import db
-from app.models.org import Region, RegionLevel
-from app.queries.jurisdiction import jurisdiction_of
-from app.services import outreach_desk as desk
-from app.services.outreach_access import CITY_DESK, has_role
+from app.queries import outreach as oq
+from app.services.outreach import desk
+from app.services.outreach.access import CITY_DESK, has_role
 from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text, flash_outcome
-from app.views.outreach_forms import (
+from app.views.outreach.forms import (
     AgendaForm,
     DeskAssignForm,
     DeskCaseForm,
@@ -28,14 +25,14 @@ from app.views.outreach_forms import (
     to_int,
     today,
 )
+from app.web import current_actor
 
 STATUS_CLASSES = {DeskStatus.OPEN: "danger", DeskStatus.ANSWERED: "info",
                   DeskStatus.CLOSED: "default"}
 
 
 def _districts():
-    return list(db.session.scalars(select(Region).where(Region.level == RegionLevel.DISTRICT)
-                                   .order_by(Region.code)))
+    return oq.districts()
 
 
 class IssueDeskView(BaseView):
@@ -49,25 +46,25 @@ class IssueDeskView(BaseView):
 
     @staticmethod
     def _case(case_id: int):
-        return found_or_404(desk.case_for(g.user, case_id))
+        return found_or_404(desk.case_for(current_actor(), case_id))
 
     @expose("/")
     @has_access
     def index(self):
         status = request.args.get("status", "UNCLOSED")
         district_id = to_int(request.args.get("district"))
-        cases = desk.visible_cases(g.user, status=status, district_id=district_id)
+        cases = desk.visible_cases(current_actor(), status=status, district_id=district_id)
         return self.render_template(
             "outreach/desk_list.html", cases=cases, status=status, statuses=list(DeskStatus),
             classes=STATUS_CLASSES, today=today(), age_bucket=age_bucket,
-            districts=_districts() if jurisdiction_of(g.user).is_city_wide else [],
+            districts=_districts() if current_actor().jurisdiction.is_city_wide else [],
             district_id=district_id)
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
     def add(self):
         form = DeskCaseForm()
-        city_wide = jurisdiction_of(g.user).is_city_wide
+        city_wide = current_actor().jurisdiction.is_city_wide
         if city_wide:
             form.district_id.choices = [("", "请选择")] + [(str(r.id), r.name)
                                                          for r in _districts()]
@@ -80,7 +77,7 @@ class IssueDeskView(BaseView):
                     description=form.description.data or "",
                     unit_credit_code=form.unit_credit_code.data or "",
                     district_id=to_int(form.district_id.data) if city_wide else None,
-                    due_date=form.due_date.data), g.user)
+                    due_date=form.due_date.data), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc.for_field("unit_credit_code")
                                     if exc.field in ("credit_code", "unit") else exc)
@@ -94,7 +91,7 @@ class IssueDeskView(BaseView):
     @has_access
     def show(self, case_id: int):
         case = self._case(case_id)
-        is_city = has_role(g.user, CITY_DESK)
+        is_city = has_role(current_actor(), CITY_DESK)
         assign_form = None
         if is_city:
             assign_form = DeskAssignForm(owner_id=str(case.owner_id or ""),
@@ -104,7 +101,7 @@ class IssueDeskView(BaseView):
         return self.render_template(
             "outreach/desk_show.html", case=case, post_form=DeskPostForm(),
             assign_form=assign_form, is_city=is_city, classes=STATUS_CLASSES,
-            may_post=has_role(g.user, desk.DESK_STAFF), today=today(),
+            may_post=has_role(current_actor(), desk.DESK_STAFF), today=today(),
             bucket=age_bucket(case.created_at.date(), today()))
 
     @expose("/<int:case_id>/post", methods=["POST"])
@@ -113,11 +110,11 @@ class IssueDeskView(BaseView):
         case = self._case(case_id)
         form = DeskPostForm()
         try:
-            desk.post(case.id, form.body.data or "", g.user)
+            desk.post(case.id, form.body.data or "", current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:
-            flash("已答复。" if has_role(g.user, CITY_DESK) else "已补充说明，等待市级答复。",
+            flash("已答复。" if has_role(current_actor(), CITY_DESK) else "已补充说明，等待市级答复。",
                   "success")
         return redirect(url_for("IssueDeskView.show", case_id=case.id))
 
@@ -130,7 +127,7 @@ class IssueDeskView(BaseView):
             flash("；".join(e for errs in form.errors.values() for e in errs), "danger")
             return redirect(url_for("IssueDeskView.show", case_id=case.id))
         flash_outcome(lambda: desk.assign(case.id, to_int(form.owner_id.data),
-                                          form.due_date.data, g.user),
+                                          form.due_date.data, current_actor()),
                       "承办人和答复期限已更新。")
         return redirect(url_for("IssueDeskView.show", case_id=case.id))
 
@@ -138,14 +135,14 @@ class IssueDeskView(BaseView):
     @has_access
     def close(self, case_id: int):
         case = self._case(case_id)
-        flash_outcome(lambda: desk.close(case.id, g.user), "问题已关闭。")
+        flash_outcome(lambda: desk.close(case.id, current_actor()), "问题已关闭。")
         return redirect(url_for("IssueDeskView.show", case_id=case.id))
 
     @expose("/overview")
     @has_access
     def overview(self):
         return self.render_template("outreach/desk_overview.html",
-                                    data=desk.open_by_district_and_age(g.user, today()))
+                                    data=desk.open_by_district_and_age(current_actor(), today()))
 
 
 class JointMeetingView(BaseView):
@@ -156,14 +153,14 @@ class JointMeetingView(BaseView):
 
     @staticmethod
     def _meeting(meeting_id: int):
-        return found_or_404(desk.meeting_for(g.user, meeting_id))
+        return found_or_404(desk.meeting_for(current_actor(), meeting_id))
 
     @expose("/")
     @has_access
     def index(self):
-        return self.render_template("outreach/meetings.html", meetings=desk.meetings(g.user),
+        return self.render_template("outreach/meetings.html", meetings=desk.meetings(current_actor()),
                                     next_meeting=desk.next_meeting(),
-                                    may_write=has_role(g.user, CITY_DESK))
+                                    may_write=has_role(current_actor(), CITY_DESK))
 
     @expose("/new", methods=["GET", "POST"])
     @has_access
@@ -173,7 +170,7 @@ class JointMeetingView(BaseView):
             try:
                 meeting = desk.schedule_meeting(desk.MeetingInput(
                     title=form.title.data or "", meets_at=form.meets_at.data,
-                    venue=form.venue.data or ""), g.user)
+                    venue=form.venue.data or ""), current_actor())
             except DomainError as exc:
                 attach_domain_error(form, exc)
             else:
@@ -189,19 +186,19 @@ class JointMeetingView(BaseView):
     @has_access
     def show(self, meeting_id: int):
         meeting = self._meeting(meeting_id)
-        may_write = has_role(g.user, CITY_DESK)
+        may_write = has_role(current_actor(), CITY_DESK)
         agenda_form = minutes_form = None
         if may_write:
             agenda_form = AgendaForm()
             on_agenda = {i.case_id for i in meeting.items if i.case_id}
             agenda_form.case_id.choices = [("", "（不选）")] + [
                 (str(c.id), f"#{c.id} 【{c.district.name}】{c.title}")
-                for c in desk.visible_cases(g.user, status="UNCLOSED") if c.id not in on_agenda]
+                for c in desk.visible_cases(current_actor(), status="UNCLOSED") if c.id not in on_agenda]
             minutes_form = MinutesForm(minutes=meeting.minutes,
                                        held="1" if meeting.status == MeetingStatus.HELD else "")
-        jur = jurisdiction_of(g.user)
+        jur = current_actor().jurisdiction
         visible = {i.case_id for i in meeting.items
-                   if i.case_id and desk.case_for(g.user, i.case_id) is not None}
+                   if i.case_id and desk.case_for(current_actor(), i.case_id) is not None}
         return self.render_template("outreach/meeting_show.html", meeting=meeting,
                                     agenda_form=agenda_form, minutes_form=minutes_form,
                                     may_write=may_write, visible=visible, jur=jur,
@@ -213,7 +210,7 @@ class JointMeetingView(BaseView):
         meeting = self._meeting(meeting_id)
         form = AgendaForm()
         try:
-            desk.add_agenda_item(meeting.id, g.user, case_id=to_int(form.case_id.data),
+            desk.add_agenda_item(meeting.id, current_actor(), case_id=to_int(form.case_id.data),
                                  title=form.title.data or "")
         except DomainError as exc:
             flash(error_text(exc), "danger")
@@ -230,7 +227,7 @@ class JointMeetingView(BaseView):
                     for item in meeting.items if f"outcome-{item.id}" in request.form}
         try:
             desk.save_minutes(meeting.id, form.minutes.data or "", form.held.data == "1",
-                              g.user, outcomes=outcomes)
+                              current_actor(), outcomes=outcomes)
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:

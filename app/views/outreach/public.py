@@ -11,10 +11,10 @@ from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 
 from app.domain.outreach import ArticleKind, EventStatus, month_grid
-from app.extensions import db
 from app.models.outreach import OutreachEvent
-from app.services import outreach_events as events
-from app.services import outreach_knowledge as kb
+from app.queries import outreach as oq
+from app.services.outreach import events
+from app.services.outreach import knowledge as kb
 
 PUBLIC_HEADERS = {"Cache-Control": "public, max-age=60"}
 KB_SECTIONS = (
@@ -62,7 +62,7 @@ class PublicEventsView(BaseView):
 
     @expose("/<int:event_id>")
     def show(self, event_id: int):
-        event = db.session.get(OutreachEvent, event_id)
+        event = oq.event(event_id)
         if event is None:
             abort(404)
         return self.render_template(

@@ -3,18 +3,20 @@ same renderer and sanitiser the public page uses), drafts and publishing."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
+from flask import flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 
 from app.domain.errors import DomainError
 from app.domain.outreach import ArticleStatus
-from app.extensions import db
 from app.models.outreach import KnowledgeArticle
-from app.services import outreach_knowledge as kb
+from app.queries import outreach as oq
+from app.services.outreach import knowledge as kb
+from app.views.base import found_or_404
 from app.views.forms import attach_domain_error, error_text
-from app.views.outreach_forms import ArticleForm
+from app.views.outreach.forms import ArticleForm
+from app.web import current_actor
 
 
 def _input(form: ArticleForm) -> kb.ArticleInput:
@@ -44,7 +46,7 @@ class KnowledgeEditorView(BaseView):
                 preview_html = kb.preview(form.body_md.data or "")
             else:
                 try:
-                    saved = kb.save_article(_input(form), g.user,
+                    saved = kb.save_article(_input(form), current_actor(),
                                             article_id=article.id if article else None)
                 except DomainError as exc:
                     attach_domain_error(form, exc)
@@ -62,9 +64,7 @@ class KnowledgeEditorView(BaseView):
     @expose("/<int:article_id>", methods=["GET", "POST"])
     @has_access
     def edit(self, article_id: int):
-        article = db.session.get(KnowledgeArticle, article_id)
-        if article is None:
-            abort(404)
+        article = found_or_404(oq.article(article_id))
         form = ArticleForm(obj=article if request.method == "GET" else None)
         if request.method == "GET":
             form.kind.data = article.kind.name
@@ -75,12 +75,10 @@ class KnowledgeEditorView(BaseView):
     @expose("/<int:article_id>/publish", methods=["POST"])
     @has_access
     def publish(self, article_id: int):
-        article = db.session.get(KnowledgeArticle, article_id)
-        if article is None:
-            abort(404)
+        article = found_or_404(oq.article(article_id))
         publish = request.form.get("publish") == "1"
         try:
-            kb.set_published(article.id, publish, g.user)
+            kb.set_published(article.id, publish, current_actor())
         except DomainError as exc:
             flash(error_text(exc), "danger")
         else:

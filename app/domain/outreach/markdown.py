@@ -23,7 +23,7 @@ import unicodedata
 import nh3
 from markdown_it import MarkdownIt
 
-from app.domain.errors import DomainError
+from app.domain.outreach.errors import KB_SLUG
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "h1", "h2", "h3", "h4", "h5", "h6", "strong", "em", "del", "s", "code",
@@ -108,9 +108,7 @@ _SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,78}[a-z0-9]$")
 def check_slug(slug: str) -> str:
     slug = (slug or "").strip().lower()
     if not _SLUG.match(slug):
-        raise DomainError("KB_SLUG", "网址标识只能由小写字母、数字和连字符组成（2–80 个字符），"
-                          "例如 hire-guide。", "The slug may contain a-z, 0-9 and '-'.",
-                          field="slug")
+        raise KB_SLUG()
     return slug
 
 

@@ -17,25 +17,25 @@ them: a printed form for each would flood the renderer)."""
 from __future__ import annotations
 
 import datetime
-import enum
 import random
 from bisect import bisect
 from itertools import accumulate
 
 from sqlalchemy import func, select, text
 
+from app.demo.rows import Writer
 from app.domain import codelists as cl
 from app.domain import demo_data as dd
-from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType, make_receipt_number
 from app.domain.identifiers import make_citizen_id
+from app.domain.stats import DEMO_CITY_MISSING
 from app.extensions import db
 from app.models.codes import SpecialGroup
 from app.models.filings import Channel, Employment, Filing
 from app.models.org import Office, Region
 from app.models.people import Person
 from app.models.units import Unit, UnitStatus
-from app.services.transaction import begin_write
+from app.services.transaction import transaction
 
 MARKER = "demo-history:"
 YEARS = 5
@@ -66,50 +66,6 @@ def _chinese_name(rng: random.Random) -> str:
 
 def _mobile(rng: random.Random) -> str:
     return rng.choice(("13", "15", "17", "18", "19")) + f"{rng.randrange(10**9):09d}"
-
-
-# --------------------------------------------------------------------------------------------
-# Writing rows through the driver
-# --------------------------------------------------------------------------------------------
-
-def _sqlite_value(value):
-    if isinstance(value, enum.Enum):
-        return value.name
-    if isinstance(value, bool):
-        return int(value)
-    if isinstance(value, datetime.datetime):  # the format SQLAlchemy stores on SQLite
-        return f"{value:%Y-%m-%d %H:%M:%S}.{value.microsecond:06d}"
-    if isinstance(value, datetime.date):
-        return value.isoformat()
-    return value
-
-
-class _Writer:
-    """Buffered inserts of plain tuples into one table, through the DB-API connection of the
-    session's transaction."""
-
-    def __init__(self, table: str, columns: tuple[str, ...]):
-        self.table, self.columns, self.rows, self.written = table, columns, [], 0
-
-    def add(self, row: tuple) -> None:
-        self.rows.append(row)
-
-    def flush(self) -> None:
-        if not self.rows:
-            return
-        raw = db.session.connection().connection.driver_connection
-        cols = ", ".join(self.columns)
-        if db.session.get_bind().dialect.name == "postgresql":
-            with raw.cursor() as cur, cur.copy(f"COPY {self.table} ({cols}) FROM STDIN") as copy:
-                for row in self.rows:
-                    copy.write_row([v.name if isinstance(v, enum.Enum) else v for v in row])
-        else:
-            marks = ", ".join("?" * len(self.columns))
-            raw.cursor().executemany(
-                f"INSERT INTO {self.table} ({cols}) VALUES ({marks})",
-                ([_sqlite_value(v) for v in row] for row in self.rows))
-        self.written += len(self.rows)
-        self.rows = []
 
 
 PERSON_COLS = ("id", "name", "citizen_id", "sex", "birth_date", "phone", "education_code",
@@ -149,9 +105,7 @@ class _City:
             stmt = stmt.where(Unit.id.in_(list(unit_ids)))
         units = s.execute(stmt.order_by(Unit.id)).all()
         if not units:
-            raise DomainError("DEMO_CITY_MISSING",
-                              "还没有演示单位。请先运行 flask beian demo（不带 --filings）生成演示城市。",
-                              "Build the demo city first.")
+            raise DEMO_CITY_MISSING()
         self.units = [u.id for u in units]
         self.unit_weights = [(max(u.headcount, 1) + 5) ** 0.8 for u in units]
         offices = dict(s.execute(select(Office.region_id, Office.id)).all())
@@ -181,10 +135,10 @@ class _City:
         rng.shuffle(self.free)
         self.active: dict[int, list[list]] = {uid: [] for uid in self.units}
         self.changed: dict[int, tuple] = {}  # employment id → (status, end, reason, type, end)
-        self.persons = _Writer("person", PERSON_COLS)
-        self.memberships = _Writer("person_special_group", ("person_id", "special_group_code"))
-        self.employments = _Writer("employment", EMPLOYMENT_COLS)
-        self.filings = _Writer("filing", FILING_COLS)
+        self.persons = Writer("person", PERSON_COLS)
+        self.memberships = Writer("person_special_group", ("person_id", "special_group_code"))
+        self.employments = Writer("employment", EMPLOYMENT_COLS)
+        self.filings = Writer("filing", FILING_COLS)
 
     def load_active(self) -> None:
         """The employments of the units as they stand (a run adding recent days only)."""
@@ -312,15 +266,10 @@ def generate(count: int, *, seed: int = 2026, today: datetime.date | None = None
         return 0
     rng = random.Random(seed + count)
     today = today or datetime.date.today()
-    begin_write()
-    try:
+    with transaction():
         city = _City(rng, today, unit_ids, reuse_persons)
         added = _simulate(city, rng, count, today, days)
         _finish(city)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return added
 
 
@@ -424,6 +373,40 @@ def _one(city: _City, rng: random.Random, kind: FilingType, day: datetime.date,
          today: datetime.date, year_index: int, quarter: datetime.date, layoffs,
          hire_cum, term_cum) -> int:
     """One filing (plus its correction, sometimes). Returns the number of filings added."""
+    overdue, event, submitted, status = _timing(rng, kind, day, today)
+    fid = city.take("filing")
+    row = [None] * len(FILING_COLS)
+    if kind == FilingType.HIRE:
+        unit_id = city.units[bisect(hire_cum, rng.random() * hire_cum[-1])]
+        person = _hire(city, rng, row, unit_id, event, submitted, status, quarter)
+    else:
+        unit_id = city.units[bisect(term_cum, rng.random() * term_cum[-1])]
+        emp = city.pick_active(unit_id)
+        if emp is None:  # nobody employed yet: a hire instead
+            city.next["filing"] -= 1
+            return _one(city, rng, FilingType.HIRE, day, today, year_index, quarter, layoffs,
+                        hire_cum, term_cum)
+        person, unit_id = emp[1], emp[2]
+        event = max(event, emp[7])
+        row[_F["employment_id"]] = emp[0]
+        row[_F["employment_form_code"]] = emp[3]
+        row[_F["job_title"]] = emp[6]
+        status = _change(city, rng, row, kind, emp, event, submitted, status,
+                         layoffs.get(unit_id) == quarter, hire_cum)
+    decided = submitted + datetime.timedelta(minutes=rng.randint(1, 60 * 24 * 3))
+    if decided.date() > today:
+        decided = submitted
+    _fill(city, rng, row, fid=fid, kind=kind, status=status, unit_id=unit_id, person=person,
+          year_index=year_index, overdue=overdue, submitted=submitted, decided=decided)
+    row[_F["receipt_number"]] = city.receipt(day, city.office[unit_id][1], fid)
+    if status == FilingStatus.FILED and rng.random() < CORRECTION_SHARE:
+        return _with_correction(city, rng, row, decided, today)
+    city.filings.add(tuple(row))
+    return 1
+
+
+def _timing(rng: random.Random, kind: FilingType, day: datetime.date, today: datetime.date):
+    """(overdue?, the event's day, submission time, status) of a filing submitted on `day`."""
     overdue = kind in (FilingType.HIRE, FilingType.TERMINATION) and rng.random() < OVERDUE_SHARE
     lag = rng.randint(35, 80) if overdue else rng.choice((0, 0, 1, 2, 3, 5, 7, 10, 14))
     event = day - datetime.timedelta(days=lag)
@@ -437,76 +420,73 @@ def _one(city: _City, rng: random.Random, kind: FilingType, day: datetime.date,
             status = FilingStatus.PENDING_REVIEW
         elif r < 0.12:
             status = FilingStatus.RETURNED
-    fid = city.take("filing")
-    row = [None] * len(FILING_COLS)
-    unit_id = None
-    emp = None
-    if kind == FilingType.HIRE:
-        unit_id = city.units[bisect(hire_cum, rng.random() * hire_cum[-1])]
-        graduate = quarter.month == 7 and rng.random() < 0.35
-        person = city.person_for_hire(event, graduate)
-        if status == FilingStatus.FILED:
-            emp = city.employ(person, unit_id, event, submitted)
-            row[_F["employment_id"]] = emp[0]
-            form, ctype, cend, job = emp[3], emp[4], emp[5], emp[6]
-        else:
-            form, ctype, cend, job = (cl.FORM_FULL_TIME, cl.CONTRACT_FIXED,
-                                      _years_later(event, 3), rng.choice(JOBS))
-        row[_F["start_date"]] = row[_F["contract_start"]] = event
-        row[_F["contract_type_code"]], row[_F["contract_end"]] = ctype, cend
-        row[_F["employment_form_code"]], row[_F["job_title"]] = form, job
-        row[_F["probation_months"]] = 0 if form == cl.FORM_PART_TIME else rng.choice((0, 1, 3, 6))
-        if form == cl.FORM_PART_TIME:
-            row[_F["hours_per_day"]], row[_F["hours_per_week"]] = 4.0, 20.0
-    else:
-        unit_id = city.units[bisect(term_cum, rng.random() * term_cum[-1])]
-        emp = city.pick_active(unit_id)
-        if emp is None:  # nobody employed yet: a hire instead
-            city.next["filing"] -= 1
-            return _one(city, rng, FilingType.HIRE, day, today, year_index, quarter, layoffs,
-                        hire_cum, term_cum)
-        person, unit_id = emp[1], emp[2]
-        if event < emp[7]:
-            event = emp[7]
+    return overdue, event, submitted, status
+
+
+def _hire(city: _City, rng: random.Random, row: list, unit_id: int, event: datetime.date,
+          submitted: datetime.datetime, status: FilingStatus, quarter: datetime.date):
+    """The columns of a hire (and its employment when filed); returns the person hired."""
+    graduate = quarter.month == 7 and rng.random() < 0.35
+    person = city.person_for_hire(event, graduate)
+    if status == FilingStatus.FILED:
+        emp = city.employ(person, unit_id, event, submitted)
         row[_F["employment_id"]] = emp[0]
-        row[_F["employment_form_code"]] = emp[3]
-        row[_F["job_title"]] = emp[6]
-        if kind == FilingType.TERMINATION:
-            reasons = LAYOFF_REASONS if layoffs.get(unit_id) == quarter else REASONS
-            reason = _weighted(rng, reasons)
-            row[_F["end_date"]], row[_F["termination_reason_code"]] = event, reason
-            row[_F["needs_attachment_review"]] = reason in (cl.TERMINATION_SERIOUS_MISCONDUCT,
-                                                           cl.TERMINATION_ECONOMIC_LAYOFF)
-            if status == FilingStatus.FILED:
-                city.changed[emp[0]] = (EmploymentStatus.ENDED, event, reason, emp[4], emp[5])
-                city.free.append(person)
-            else:
-                city.active[unit_id].append(emp)  # still employed while the filing waits
-        elif kind == FilingType.RENEWAL:
-            cend = _years_later(max(event, emp[5] or event), 3)
-            row[_F["previous_contract_type_code"]], row[_F["previous_contract_end"]] = (
-                emp[4], emp[5])
-            row[_F["contract_type_code"]], row[_F["contract_start"]] = cl.CONTRACT_FIXED, event
-            row[_F["contract_end"]] = cend
-            city.active[unit_id].append(emp)
-            if rng.random() >= CANCEL_SHARE:
-                emp[4], emp[5] = cl.CONTRACT_FIXED, cend
-                city.changed[emp[0]] = (EmploymentStatus.ACTIVE, None, None, emp[4], emp[5])
-            else:
-                status = FilingStatus.CANCELLED
-        else:  # transfer to another unit of the city
-            to_unit = city.units[bisect(hire_cum, rng.random() * hire_cum[-1])]
-            if to_unit == unit_id:
-                to_unit = rng.choice(city.units)
-            city.changed[emp[0]] = (EmploymentStatus.ENDED, event, None, emp[4], emp[5])
-            new = city.employ(person, to_unit, event, submitted)
-            row[_F["to_unit_id"]], row[_F["new_employment_id"]] = to_unit, new[0]
-            row[_F["start_date"]] = row[_F["contract_start"]] = event
-            row[_F["contract_type_code"]], row[_F["contract_end"]] = new[4], new[5]
-    office_id, region_code = city.office[unit_id]
-    decided = submitted + datetime.timedelta(minutes=rng.randint(1, 60 * 24 * 3))
-    if decided.date() > today:
-        decided = submitted
+        form, ctype, cend, job = emp[3], emp[4], emp[5], emp[6]
+    else:
+        form, ctype, cend, job = (cl.FORM_FULL_TIME, cl.CONTRACT_FIXED,
+                                  _years_later(event, 3), rng.choice(JOBS))
+    row[_F["start_date"]] = row[_F["contract_start"]] = event
+    row[_F["contract_type_code"]], row[_F["contract_end"]] = ctype, cend
+    row[_F["employment_form_code"]], row[_F["job_title"]] = form, job
+    row[_F["probation_months"]] = 0 if form == cl.FORM_PART_TIME else rng.choice((0, 1, 3, 6))
+    if form == cl.FORM_PART_TIME:
+        row[_F["hours_per_day"]], row[_F["hours_per_week"]] = 4.0, 20.0
+    return person
+
+
+def _change(city: _City, rng: random.Random, row: list, kind: FilingType, emp,
+            event: datetime.date, submitted: datetime.datetime, status: FilingStatus,
+            layoff_quarter: bool, hire_cum) -> FilingStatus:
+    """The columns of a termination, renewal or transfer of `emp`; returns the status (a
+    renewal is sometimes cancelled)."""
+    person, unit_id = emp[1], emp[2]
+    if kind == FilingType.TERMINATION:
+        reason = _weighted(rng, LAYOFF_REASONS if layoff_quarter else REASONS)
+        row[_F["end_date"]], row[_F["termination_reason_code"]] = event, reason
+        row[_F["needs_attachment_review"]] = reason in (cl.TERMINATION_SERIOUS_MISCONDUCT,
+                                                       cl.TERMINATION_ECONOMIC_LAYOFF)
+        if status == FilingStatus.FILED:
+            city.changed[emp[0]] = (EmploymentStatus.ENDED, event, reason, emp[4], emp[5])
+            city.free.append(person)
+        else:
+            city.active[unit_id].append(emp)  # still employed while the filing waits
+    elif kind == FilingType.RENEWAL:
+        cend = _years_later(max(event, emp[5] or event), 3)
+        row[_F["previous_contract_type_code"]], row[_F["previous_contract_end"]] = (
+            emp[4], emp[5])
+        row[_F["contract_type_code"]], row[_F["contract_start"]] = cl.CONTRACT_FIXED, event
+        row[_F["contract_end"]] = cend
+        city.active[unit_id].append(emp)
+        if rng.random() >= CANCEL_SHARE:
+            emp[4], emp[5] = cl.CONTRACT_FIXED, cend
+            city.changed[emp[0]] = (EmploymentStatus.ACTIVE, None, None, emp[4], emp[5])
+        else:
+            status = FilingStatus.CANCELLED
+    else:  # transfer to another unit of the city
+        to_unit = city.units[bisect(hire_cum, rng.random() * hire_cum[-1])]
+        if to_unit == unit_id:
+            to_unit = rng.choice(city.units)
+        city.changed[emp[0]] = (EmploymentStatus.ENDED, event, None, emp[4], emp[5])
+        new = city.employ(person, to_unit, event, submitted)
+        row[_F["to_unit_id"]], row[_F["new_employment_id"]] = to_unit, new[0]
+        row[_F["start_date"]] = row[_F["contract_start"]] = event
+        row[_F["contract_type_code"]], row[_F["contract_end"]] = new[4], new[5]
+    return status
+
+
+def _fill(city: _City, rng: random.Random, row: list, *, fid, kind, status, unit_id, person,
+          year_index, overdue, submitted, decided) -> None:
+    """The columns every filing has: who, where, when, and its state's own columns."""
     row[_F["id"]], row[_F["filing_type"]], row[_F["status"]] = fid, kind, status
     row[_F["channel"]] = _channel(rng, year_index)
     row[_F["unit_id"]], row[_F["person_id"]] = unit_id, person[0]
@@ -517,7 +497,7 @@ def _one(city: _City, rng: random.Random, kind: FilingType, day: datetime.date,
     row[_F["is_multiple_employment"]] = False
     row[_F["needs_attachment_review"]] = bool(row[_F["needs_attachment_review"]])
     row[_F["needs_district_approval"]] = False
-    row[_F["office_id"]], row[_F["submitted_at"]] = office_id, submitted
+    row[_F["office_id"]], row[_F["submitted_at"]] = city.office[unit_id][0], submitted
     if status == FilingStatus.FILED:
         row[_F["decided_at"]] = decided if overdue or row[_F["needs_attachment_review"]] else None
         row[_F["filed_at"]] = row[_F["decided_at"]] or submitted
@@ -533,11 +513,6 @@ def _one(city: _City, rng: random.Random, kind: FilingType, day: datetime.date,
     row[_F["version"]], row[_F["row_version"]] = 1, 1
     row[_F["idempotency_key"]] = f"{MARKER}{fid}"
     row[_F["created_at"]] = submitted
-    row[_F["receipt_number"]] = city.receipt(day, region_code, fid)
-    if status == FilingStatus.FILED and rng.random() < CORRECTION_SHARE:
-        return _with_correction(city, rng, row, decided, today)
-    city.filings.add(tuple(row))
-    return 1
 
 
 def _with_correction(city: _City, rng: random.Random, row: list, decided, today) -> int:
@@ -569,7 +544,7 @@ def _finish(city: _City) -> None:
         db.session.execute(text(
             "CREATE TEMPORARY TABLE stats_demo_change (id INTEGER PRIMARY KEY, status VARCHAR(32),"
             " end_date DATE, reason VARCHAR(32), contract_type VARCHAR(32), contract_end DATE)"))
-        writer = _Writer("stats_demo_change", ("id", "status", "end_date", "reason",
+        writer = Writer("stats_demo_change", ("id", "status", "end_date", "reason",
                                                "contract_type", "contract_end"))
         for eid, change in city.changed.items():
             writer.add((eid, *change))

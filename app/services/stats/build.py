@@ -4,8 +4,8 @@ again from the filings), so a run is idempotent and a failed run leaves the prev
 
 Day rows come from the filings (INSERT … SELECT … GROUP BY in the database); month rows from the
 day rows, quarter rows from the month rows; the page-sized roll-ups from those. Date bucketing
-differs between SQLite (strftime) and PostgreSQL (date_trunc): `bucket()` is the one place that
-knows."""
+differs between SQLite (strftime) and PostgreSQL (date_trunc): `sql.bucket()` is the one place
+that knows."""
 
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ import logging
 import time
 from collections import defaultdict
 
+from flask import current_app
 from sqlalchemy import (
-    Date,
     and_,
     case,
     delete,
@@ -44,7 +44,9 @@ from app.models.stats import (
     StatsTermination,
 )
 from app.models.units import Unit
-from app.services.transaction import begin_write
+from app.services.stats.push import generate_suggestions
+from app.services.stats.sql import bucket, dialect
+from app.services.transaction import transaction
 
 log = logging.getLogger(__name__)
 
@@ -58,35 +60,6 @@ PERIOD_TABLES = (StatsFilingCount, StatsTermination, StatsSpecialGroup, StatsRet
 
 def now() -> datetime.datetime:
     return datetime.datetime.now()
-
-
-def dialect() -> str:
-    return db.session.get_bind().dialect.name
-
-
-# --------------------------------------------------------------------------------------------
-# Date bucketing (the one dialect-specific helper)
-# --------------------------------------------------------------------------------------------
-
-def bucket(kind: str, column_sql: str):
-    """SQL for the first day of the day/month/quarter of a timestamp or date column, as a
-    literal expression (no bound parameters: PostgreSQL needs the GROUP BY expression to be
-    textually the SELECT's)."""
-    if dialect() == "postgresql":
-        if kind == ds.DAY:
-            sql = f"CAST({column_sql} AS DATE)"
-        else:
-            unit = "month" if kind == ds.MONTH else "quarter"
-            sql = f"CAST(date_trunc('{unit}', {column_sql}) AS DATE)"
-        return literal_column(sql, Date)
-    if kind == ds.DAY:
-        sql = f"date({column_sql})"
-    elif kind == ds.MONTH:
-        sql = f"strftime('%Y-%m-01', {column_sql})"
-    else:
-        sql = (f"printf('%s-%02d-01', strftime('%Y', {column_sql}), "
-               f"((CAST(strftime('%m', {column_sql}) AS INTEGER) - 1) / 3) * 3 + 1)")
-    return literal_column(sql, Date)
 
 
 def _kind(kind: str):
@@ -297,10 +270,9 @@ def _office_districts() -> dict[int, int | None]:
 # --------------------------------------------------------------------------------------------
 
 def _lock() -> None:
-    """One aggregation at a time: SQLite's BEGIN IMMEDIATE already serialises writers; on
-    PostgreSQL a transaction-scoped advisory lock does (a CLI rebuild during the nightly run
-    waits instead of interleaving deletes and inserts)."""
-    begin_write()
+    """One aggregation at a time: SQLite's BEGIN IMMEDIATE (the transaction's start) already
+    serialises writers; on PostgreSQL a transaction-scoped advisory lock does (a CLI rebuild
+    during the nightly run waits instead of interleaving deletes and inserts)."""
     if dialect() == "postgresql":
         db.session.execute(text("SELECT pg_advisory_xact_lock(742007)"))
 
@@ -313,16 +285,12 @@ def last_run() -> StatsRun | None:
 def rebuild(*, push: bool = True) -> dict:
     """Full rebuild of every aggregate table (flask beian stats rebuild)."""
     started, clock = now(), time.perf_counter()
-    _lock()
-    try:
+    with transaction():
+        _lock()
         rows = _rebuild_periods(None, None)
         rows += _snapshots(started.date())
-        suggestions = _push(started.date()) if push else 0
+        suggestions = generate_suggestions(started.date()) if push else 0
         run = _record("full", started, clock, days=0, rows=rows, suggestions=suggestions)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return _summary(run)
 
 
@@ -356,34 +324,22 @@ def nightly(*, push: bool = True) -> dict:
     instead when there was none, or when the last one is older than BEIAN_STATS_FULL_EVERY_DAYS
     (default 7): it also picks up what no filing timestamp shows — a unit moved to another
     district or industry, a returned filing resubmitted weeks later."""
-    from flask import current_app
-
     previous = last_run()
-    every = int(current_app.config.get("BEIAN_STATS_FULL_EVERY_DAYS") or 7)
+    every = int(current_app.config["BEIAN_STATS_FULL_EVERY_DAYS"])
     full = _last_full()
     if previous is None or full is None or now() - full > datetime.timedelta(days=every):
         return rebuild(push=push)
     started, clock = now(), time.perf_counter()
-    _lock()
-    try:
+    with transaction():
+        _lock()
         days = touched_days(previous.watermark, started.date())
         periods = ds.touched_periods(days)
         rows = _rebuild_periods(periods, ds.date_ranges(days))
         rows += _snapshots(started.date())
-        suggestions = _push(started.date()) if push else 0
+        suggestions = generate_suggestions(started.date()) if push else 0
         run = _record("nightly", started, clock, days=len(days), rows=rows,
                       suggestions=suggestions)
-        db.session.commit()
-    except BaseException:
-        db.session.rollback()
-        raise
     return _summary(run)
-
-
-def _push(today: datetime.date) -> int:
-    from app.services.stats_push import generate_suggestions
-
-    return generate_suggestions(today)
 
 
 def _record(kind, started, clock, **counts) -> StatsRun:

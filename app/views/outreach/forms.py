@@ -1,5 +1,5 @@
 """Web forms of the "1+3" services. They only parse what the browser sends; every rule is checked
-by the service the view calls (app.services.outreach_*), which raises DomainError with the field."""
+by the service the view calls (app.services.outreach), which raises DomainError with the field."""
 
 from __future__ import annotations
 

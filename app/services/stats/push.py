@@ -9,27 +9,34 @@ figures of an open suggestion and never touches what staff recorded."""
 from __future__ import annotations
 
 import datetime
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 
 from flask import current_app
 from sqlalchemy import case, func, select
+from sqlalchemy.orm import joinedload
 
 from app.domain import stats as ds
-from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.shared_errors import NOT_FOUND
 from app.extensions import db
 from app.models.codes import TerminationReason
 from app.models.filings import Employment, Filing
 from app.models.people import person_special_group
 from app.models.stats import ServicePush
 from app.models.units import Unit
+from app.models.users import BeianUser
 from app.queries.jurisdiction import Jurisdiction
+from app.services.actor import Actor
 from app.services.audit import record
-from app.services.transaction import transaction
+from app.services.stats.sql import bucket
+from app.services.transaction import use_case
 
 HISTORY_QUARTERS = 4
 GRADUATE_GROUP = "GRAD"
 NOTE_MAX = 1000
+PAGE_SIZE = 50  # suggestions per page of the work list
 
 
 def policy() -> ds.PushPolicy:
@@ -39,8 +46,6 @@ def policy() -> ds.PushPolicy:
 def _unit_quarters(since: datetime.date) -> dict[int, dict[datetime.date, ds.UnitQuarter]]:
     """Per unit and quarter (from `since`): hires, terminations, employer-initiated
     terminations and graduate hires, counted over filed filings."""
-    from app.services.stats_build import bucket
-
     quarter = bucket(ds.QUARTER, "filing.submitted_at")
     hire = Filing.filing_type == FilingType.HIRE
     term = Filing.filing_type == FilingType.TERMINATION
@@ -136,32 +141,77 @@ def get_in(jurisdiction: Jurisdiction, push_id) -> ServicePush | None:
                                                        suggestions_in(jurisdiction)))
 
 
-def mark(push_id, jurisdiction: Jurisdiction, user, status: str, note: str) -> ServicePush:
+@use_case
+def mark(push_id, actor: Actor, status: str, note: str) -> ServicePush:
     """Record that staff contacted the unit (or that it needs no service), with a note."""
     try:
         new_status = ds.PushStatus[status]
     except KeyError:
-        raise DomainError("PUSH_STATUS_INVALID", "请选择处理结果：已联系、无需服务或待联系。",
-                          "Choose a valid status.", "status") from None
+        raise ds.PUSH_STATUS_INVALID() from None
     note = (note or "").strip()
     if len(note) > NOTE_MAX:
-        raise DomainError("PUSH_NOTE_TOO_LONG", f"备注最多 {NOTE_MAX} 字，请精简后再保存。",
-                          f"The note may have at most {NOTE_MAX} characters.", "note")
+        raise ds.PUSH_NOTE_TOO_LONG(maximum=NOTE_MAX)
     if new_status != ds.PushStatus.OPEN and not note:
-        raise DomainError("PUSH_NOTE_REQUIRED",
-                          "请在“备注”中写明联系情况（联系人、方式、单位需求），再保存。",
-                          "Describe the contact in the note.", "note")
-    with transaction():
-        row = get_in(jurisdiction, push_id)
-        if row is None:
-            raise LookupError(push_id)
-        before = {"status": row.status.name, "note": row.note}
-        row.status, row.note = new_status, note
-        if new_status == ds.PushStatus.OPEN:
-            row.contacted_by_id = row.contacted_at = None
-        else:
-            row.contacted_by_id = getattr(user, "id", None)
-            row.contacted_at = datetime.datetime.now()
-        record("service_push", row.id, "mark", before=before,
-               after={"status": row.status.name, "note": row.note})
+        raise ds.PUSH_NOTE_REQUIRED()
+    row = get_in(actor.jurisdiction, push_id)
+    if row is None:
+        raise NOT_FOUND(what="推送建议", what_en="service-push suggestion")
+    before = {"status": row.status.name, "note": row.note}
+    row.status, row.note = new_status, note
+    if new_status == ds.PushStatus.OPEN:
+        row.contacted_by_id = row.contacted_at = None
+    else:
+        row.contacted_by_id = actor.user_id
+        row.contacted_at = datetime.datetime.now()
+    record(actor, "service_push", row.id, "mark", before=before,
+           after={"status": row.status.name, "note": row.note})
     return row
+
+
+@dataclass(frozen=True)
+class WorkList:
+    """One page of the service-push list a viewer may see, with what its filters offer."""
+
+    rows: list
+    total: int
+    page: int
+    pages: int
+    periods: list
+    users: dict
+
+
+def work_list(jurisdiction: Jurisdiction, *, status: str, rule: str, period: str,
+              page: str | int | None) -> WorkList:
+    """The suggestions in the jurisdiction, filtered and paged (newest quarter first)."""
+    clauses = [suggestions_in(jurisdiction)]
+    if status in ds.PushStatus.__members__:
+        clauses.append(ServicePush.status == ds.PushStatus[status])
+    if rule in ds.PushRule.__members__:
+        clauses.append(ServicePush.rule == ds.PushRule[rule])
+    if period:
+        clauses.append(ServicePush.period_key == period[:8])
+    total = db.session.scalar(select(func.count(ServicePush.id)).where(*clauses)) or 0
+    pages = max(1, math.ceil(total / PAGE_SIZE))
+    try:
+        page = min(max(int(page or 1), 1), pages)
+    except ValueError:
+        page = 1
+    rows = list(db.session.scalars(
+        select(ServicePush).options(joinedload(ServicePush.unit).joinedload(Unit.district),
+                                    joinedload(ServicePush.unit).joinedload(Unit.street))
+        .where(*clauses)
+        .order_by(ServicePush.period_key.desc(), ServicePush.rule,
+                  ServicePush.terminations.desc(), ServicePush.id)
+        .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)))
+    periods = list(db.session.scalars(
+        select(ServicePush.period_key).where(suggestions_in(jurisdiction))
+        .distinct().order_by(ServicePush.period_key.desc())))
+    return WorkList(rows, total, page, pages, periods,
+                    _user_names({r.contacted_by_id for r in rows if r.contacted_by_id}))
+
+
+def _user_names(ids) -> dict[int, str]:
+    if not ids:
+        return {}
+    return {u.id: f"{u.first_name}{u.last_name}" for u in db.session.scalars(
+        select(BeianUser).where(BeianUser.id.in_(ids)))}

@@ -10,26 +10,28 @@ from dataclasses import dataclass
 from sqlalchemy import false, func, select, true
 from sqlalchemy.orm import joinedload
 
-from app.domain import outreach as rules
-from app.domain.errors import DomainError
-from app.domain.outreach import DeskCategory, DeskStatus, MeetingStatus
+from app.domain.outreach import desk as rules
+from app.domain.outreach import errors
+from app.domain.outreach.codes import DeskCategory, DeskStatus, MeetingStatus
+from app.domain.outreach.enterprises import out_of_jurisdiction
 from app.extensions import db
 from app.models.org import Region, RegionLevel
 from app.models.outreach import AgendaItem, DeskCase, DeskPost, JointMeeting
 from app.models.users import BeianUser
 from app.queries.jurisdiction import jurisdiction_of
+from app.services.actor import Actor
 from app.services.audit import record
-from app.services.outreach_access import (
+from app.services.outreach.access import (
     CITY_DESK,
     DESK_STAFF,
+    as_actor,
     has_role,
     not_found,
     now,
     require,
     scope_name,
-    user_of,
 )
-from app.services.outreach_enterprises import unit_by_credit_code
+from app.services.outreach.enterprises import unit_by_credit_code
 from app.services.transaction import transaction
 
 UNCLOSED = (DeskStatus.OPEN, DeskStatus.ANSWERED)
@@ -52,11 +54,12 @@ class MeetingInput:
     venue: str
 
 
-def case_clause(user):
+def case_clause(who):
     """Desk cases a user may see: city all; a district its district; a street its street."""
-    if not has_role(user, DESK_STAFF):
+    actor = as_actor(who)
+    if not has_role(actor, DESK_STAFF):
         return false()
-    jur = jurisdiction_of(user)
+    jur = actor.jurisdiction
     if jur.scope == "all":
         return true()
     if jur.scope == "district":
@@ -66,14 +69,14 @@ def case_clause(user):
     return false()
 
 
-def case_for(user, case_id: int) -> DeskCase | None:
-    return db.session.scalar(select(DeskCase).where(DeskCase.id == case_id, case_clause(user)))
+def case_for(who, case_id: int) -> DeskCase | None:
+    return db.session.scalar(select(DeskCase).where(DeskCase.id == case_id, case_clause(who)))
 
 
-def visible_cases(user, *, status: str = "", district_id: int | None = None,
+def visible_cases(who, *, status: str = "", district_id: int | None = None,
                   limit: int = 300) -> list[DeskCase]:
     stmt = (select(DeskCase).options(joinedload(DeskCase.district), joinedload(DeskCase.unit))
-            .where(case_clause(user)))
+            .where(case_clause(who)))
     if status == "UNCLOSED":
         stmt = stmt.where(DeskCase.status.in_(UNCLOSED))
     elif status in DeskStatus.__members__:
@@ -83,9 +86,9 @@ def visible_cases(user, *, status: str = "", district_id: int | None = None,
     return list(db.session.scalars(stmt.order_by(DeskCase.id.desc()).limit(limit)))
 
 
-def _where(user, district_id: int | None) -> tuple[int, int | None]:
-    """(district_id, street_id) of a case raised by this user."""
-    jur = jurisdiction_of(user)
+def _where(actor: Actor, district_id: int | None) -> tuple[int, int | None]:
+    """(district_id, street_id) of a case raised by this actor."""
+    jur = actor.jurisdiction
     if jur.scope == "district":
         return jur.region_id, None
     if jur.scope == "street":
@@ -93,104 +96,95 @@ def _where(user, district_id: int | None) -> tuple[int, int | None]:
     if jur.scope == "all":
         district = db.session.get(Region, district_id) if district_id else None
         if district is None or district.level != RegionLevel.DISTRICT:
-            raise DomainError("DESK_DISTRICT_REQUIRED", "请选择问题所属的区。",
-                              "Choose the district.", field="district_id")
+            raise errors.DESK_DISTRICT_REQUIRED()
         return district.id, None
     raise not_found("办理范围")
 
 
-def raise_case(inp: DeskInput, actor, today: datetime.date | None = None) -> DeskCase:
-    user = user_of(actor)
-    require(user, DESK_STAFF, "提交疑难问题")
+def raise_case(inp: DeskInput, actor: Actor, today: datetime.date | None = None) -> DeskCase:
+    require(actor, DESK_STAFF, "提交疑难问题")
     today = today or datetime.date.today()
     if inp.category not in DeskCategory.__members__:
-        raise DomainError("DESK_CATEGORY", "请选择问题类别。", "Choose the category.",
-                          field="category")
+        raise errors.DESK_CATEGORY()
     rules.check_desk_case(title=inp.title, description=inp.description, due_date=inp.due_date,
                           today=today)
-    district_id, street_id = _where(user, inp.district_id)
+    district_id, street_id = _where(actor, inp.district_id)
     unit = None
     if (inp.unit_credit_code or "").strip():
         unit = unit_by_credit_code(inp.unit_credit_code)
-        if not jurisdiction_of(user).covers_unit(unit):
-            raise rules.out_of_jurisdiction("提交疑难问题", unit.name, scope_name(user))
-        if jurisdiction_of(user).scope == "all":
+        if not actor.jurisdiction.covers_unit(unit):
+            raise out_of_jurisdiction("提交疑难问题", unit.name, scope_name(actor))
+        if actor.jurisdiction.scope == "all":
             district_id = unit.district_id
     with transaction():
         case = DeskCase(district_id=district_id, street_id=street_id,
                         unit_id=unit.id if unit else None,
                         category=DeskCategory[inp.category], title=inp.title.strip(),
                         description=inp.description.strip(), status=DeskStatus.OPEN,
-                        raised_by_id=getattr(user, "id", None), due_date=inp.due_date)
+                        raised_by_id=actor.user_id, due_date=inp.due_date)
         db.session.add(case)
         db.session.flush()
         meeting = next_meeting()
         if meeting is not None:
             _add_case_item(meeting, case)
-        record("desk_case", case.id, "create",
+        record(actor, "desk_case", case.id, "create",
                after={"district": district_id, "category": inp.category})
     return case
 
 
-def post(case_id: int, body: str, actor) -> DeskPost:
+def post(case_id: int, body: str, actor: Actor) -> DeskPost:
     """A reply in the case's thread: city staff answer (→ 已答复), the raising side adds
     information (→ 待答复 again)."""
-    user = user_of(actor)
-    require(user, DESK_STAFF, "回复疑难问题")
-    case = case_for(user, case_id)
+    require(actor, DESK_STAFF, "回复疑难问题")
+    case = case_for(actor, case_id)
     if case is None:
         raise not_found("疑难问题")
     if not (body or "").strip():
-        raise DomainError("DESK_BODY_REQUIRED", "请填写答复内容。", "Enter the reply.",
-                          field="body")
-    by_city = has_role(user, CITY_DESK)
+        raise errors.DESK_BODY_REQUIRED()
+    by_city = has_role(actor, CITY_DESK)
     status = rules.status_after_post(case.status, by_city=by_city)
     with transaction():
-        entry = DeskPost(case_id=case.id, author_id=getattr(user, "id", None), by_city=by_city,
+        entry = DeskPost(case_id=case.id, author_id=actor.user_id, by_city=by_city,
                          body=body.strip())
         db.session.add(entry)
         case.status = status
         if by_city:
             case.answered_at = now()
         db.session.flush()
-        record("desk_case", case.id, "answer" if by_city else "reply",
+        record(actor, "desk_case", case.id, "answer" if by_city else "reply",
                after={"status": status.name})
     return entry
 
 
-def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, actor
+def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, actor: Actor
            ) -> DeskCase:
-    user = user_of(actor)
-    require(user, CITY_DESK, "指定承办人和期限")
-    case = case_for(user, case_id)
+    require(actor, CITY_DESK, "指定承办人和期限")
+    case = case_for(actor, case_id)
     if case is None:
         raise not_found("疑难问题")
     owner = db.session.get(BeianUser, owner_id) if owner_id else None
     if owner_id and (owner is None or not has_role(owner, CITY_DESK)):
-        raise DomainError("DESK_OWNER", "承办人应为市级经办人员，请从列表中选择。",
-                          "The owner must be city staff.", field="owner_id")
+        raise errors.DESK_OWNER()
     if due_date is not None and due_date < datetime.date.today():
-        raise DomainError("DESK_DUE_PAST", "答复期限不能早于今天，请重新选择。",
-                          "The due date cannot be in the past.", field="due_date")
+        raise errors.DESK_DUE_PAST()
     with transaction():
         case.owner_id = owner.id if owner else None
         case.due_date = due_date
-        record("desk_case", case.id, "assign",
+        record(actor, "desk_case", case.id, "assign",
                after={"owner": owner.username if owner else None, "due": due_date})
     return case
 
 
-def close(case_id: int, actor) -> DeskCase:
-    user = user_of(actor)
-    require(user, CITY_DESK, "关闭疑难问题")
-    case = case_for(user, case_id)
+def close(case_id: int, actor: Actor) -> DeskCase:
+    require(actor, CITY_DESK, "关闭疑难问题")
+    case = case_for(actor, case_id)
     if case is None:
         raise not_found("疑难问题")
     rules.check_can_close(case.status)
     with transaction():
         case.status = DeskStatus.CLOSED
         case.closed_at = now()
-        record("desk_case", case.id, "close")
+        record(actor, "desk_case", case.id, "close")
     return case
 
 
@@ -201,13 +195,13 @@ def city_owners() -> list[BeianUser]:
             and getattr(u, "office_id", None)]
 
 
-def open_by_district_and_age(user, today: datetime.date | None = None) -> dict:
+def open_by_district_and_age(who, today: datetime.date | None = None) -> dict:
     """Open (not closed) cases the user may see, counted by district and age bucket."""
     today = today or datetime.date.today()
     rows = db.session.execute(
         select(Region.id, Region.name, DeskCase.created_at)
         .join(Region, Region.id == DeskCase.district_id)
-        .where(case_clause(user), DeskCase.status.in_(UNCLOSED))).all()
+        .where(case_clause(who), DeskCase.status.in_(UNCLOSED))).all()
     table: dict[int, dict] = {}
     for region_id, name, created in rows:
         entry = table.setdefault(region_id, {"id": region_id, "name": name, "total": 0,
@@ -236,8 +230,7 @@ def _add_case_item(meeting: JointMeeting, case: DeskCase) -> AgendaItem | None:
                                                            AgendaItem.case_id == case.id))
     if exists:
         return None
-    order = (db.session.scalar(select(func.max(AgendaItem.sort_order))
-                               .where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
+    order = _next_order(meeting)
     label = case.district.name if case.district else db.session.get(Region, case.district_id).name
     item = AgendaItem(meeting_id=meeting.id, case_id=case.id, sort_order=order,
                       title=f"【{label}】{case.title}")
@@ -245,16 +238,15 @@ def _add_case_item(meeting: JointMeeting, case: DeskCase) -> AgendaItem | None:
     return item
 
 
-def schedule_meeting(inp: MeetingInput, actor) -> JointMeeting:
+def schedule_meeting(inp: MeetingInput, actor: Actor) -> JointMeeting:
     """Schedule a joint meeting; its agenda is proposed from every case not yet closed."""
-    user = user_of(actor)
-    require(user, CITY_DESK, "安排联席会议")
+    require(actor, CITY_DESK, "安排联席会议")
     rules.check_meeting(meets_at=inp.meets_at, venue=inp.venue)
     title = (inp.title or "").strip() or f"{rules.quarter_label(inp.meets_at.date())}市区用工备案联席会议"
     with transaction():
         meeting = JointMeeting(title=title, meets_at=inp.meets_at, venue=inp.venue.strip(),
                                status=MeetingStatus.SCHEDULED,
-                               created_by_id=getattr(user, "id", None))
+                               created_by_id=actor.user_id)
         db.session.add(meeting)
         db.session.flush()
         cases = db.session.scalars(select(DeskCase).options(joinedload(DeskCase.district))
@@ -262,64 +254,63 @@ def schedule_meeting(inp: MeetingInput, actor) -> JointMeeting:
                                    .order_by(DeskCase.district_id, DeskCase.id)).all()
         for case in cases:
             _add_case_item(meeting, case)
-        record("joint_meeting", meeting.id, "create", after={"items": len(cases)})
+        record(actor, "joint_meeting", meeting.id, "create", after={"items": len(cases)})
     return meeting
 
 
-def meeting_for(user, meeting_id: int) -> JointMeeting | None:
-    if not has_role(user, DESK_STAFF):
+def meeting_for(who, meeting_id: int) -> JointMeeting | None:
+    if not has_role(who, DESK_STAFF):
         return None
     return db.session.get(JointMeeting, meeting_id)
 
 
-def meetings(user) -> list[JointMeeting]:
-    if not has_role(user, DESK_STAFF):
+def meetings(who) -> list[JointMeeting]:
+    if not has_role(who, DESK_STAFF):
         return []
     return list(db.session.scalars(select(JointMeeting).order_by(JointMeeting.meets_at.desc())
                                    .limit(100)))
 
 
-def add_agenda_item(meeting_id: int, actor, *, case_id: int | None = None,
+def add_agenda_item(meeting_id: int, actor: Actor, *, case_id: int | None = None,
                     title: str = "") -> AgendaItem:
-    user = user_of(actor)
-    require(user, CITY_DESK, "编辑会议议题")
-    meeting = meeting_for(user, meeting_id)
+    require(actor, CITY_DESK, "编辑会议议题")
+    meeting = meeting_for(actor, meeting_id)
     if meeting is None:
         raise not_found("联席会议")
     if meeting.status == MeetingStatus.HELD:
-        raise DomainError("MEETING_HELD", "会议已召开，议题不能再增加。", "The meeting was held.")
+        raise errors.MEETING_HELD()
     with transaction():
         if case_id:
-            case = case_for(user, case_id)
+            case = case_for(actor, case_id)
             if case is None:
                 raise not_found("疑难问题")
             item = _add_case_item(meeting, case)
             if item is None:
-                raise DomainError("AGENDA_DUPLICATE", "该问题已在本次会议议题中。",
-                                  "Already on the agenda.", field="case_id")
+                raise errors.AGENDA_DUPLICATE()
         else:
             if not (title or "").strip():
-                raise DomainError("AGENDA_TITLE_REQUIRED", "请填写议题名称，或选择一个疑难问题。",
-                                  "Enter a title or choose a case.", field="title")
-            order = (db.session.scalar(select(func.max(AgendaItem.sort_order))
-                                       .where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
-            item = AgendaItem(meeting_id=meeting.id, title=title.strip()[:200], sort_order=order)
+                raise errors.AGENDA_TITLE_REQUIRED()
+            item = AgendaItem(meeting_id=meeting.id, title=title.strip()[:200],
+                              sort_order=_next_order(meeting))
             db.session.add(item)
         db.session.flush()
-        record("joint_meeting", meeting.id, "add_item", after={"item": item.title})
+        record(actor, "joint_meeting", meeting.id, "add_item", after={"item": item.title})
     return item
+
+
+def _next_order(meeting: JointMeeting) -> int:
+    return (db.session.scalar(select(func.max(AgendaItem.sort_order))
+                              .where(AgendaItem.meeting_id == meeting.id)) or 0) + 1
 
 
 def save_minutes(meeting_id: int, minutes: str, held: bool, actor,
                  outcomes: dict[int, str] | None = None) -> JointMeeting:
-    user = user_of(actor)
-    require(user, CITY_DESK, "记录会议纪要")
-    meeting = meeting_for(user, meeting_id)
+    require(actor, CITY_DESK, "记录会议纪要")
+    meeting = meeting_for(actor, meeting_id)
     if meeting is None:
         raise not_found("联席会议")
     if held and not (minutes or "").strip():
-        raise DomainError("MINUTES_REQUIRED", "标记会议已召开时，请填写会议纪要。",
-                          "Enter the minutes.", field="minutes")
+        raise errors.MINUTES_REQUIRED()
     with transaction():
         meeting.minutes = (minutes or "").strip()
         for item in meeting.items:
@@ -327,5 +318,5 @@ def save_minutes(meeting_id: int, minutes: str, held: bool, actor,
                 item.outcome = outcomes[item.id].strip()[:2000]
         if held:
             meeting.status = MeetingStatus.HELD
-        record("joint_meeting", meeting.id, "minutes", after={"held": held})
+        record(actor, "joint_meeting", meeting.id, "minutes", after={"held": held})
     return meeting

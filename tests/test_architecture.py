@@ -4,6 +4,7 @@ draws. Each test lists every violation it finds, with file and line."""
 from __future__ import annotations
 
 import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +23,7 @@ ERROR_KINDS = {"DomainError", "Invalid", "BadRequest", "Unauthorized", "Forbidde
                "Conflict", "TooLarge", "UnsupportedMedia", "RateLimited"}
 SERVICE_KERNEL = {"__init__.py", "actor.py", "audit.py", "transaction.py", "claims.py",
                   "signals.py", "tabular.py", "seed.py"}
+SETTING_NAME = re.compile(r"BEIAN_[A-Z0-9_]*[A-Z0-9]")
 REQUEST_NAMES = {"request", "g", "session", "has_request_context", "test_request_context",
                  "_request_ctx_stack", "copy_current_request_context"}
 
@@ -316,16 +318,13 @@ def test_settings_are_read_from_the_app_config_only():
     declared = {s.name for s in config.SETTINGS} | {k for k in vars(config.Config) if k.isupper()}
     found = []
     for path in python_files():
-        text = path.read_text(encoding="utf-8")
         for node in ast.walk(parse(path)):
             if isinstance(node, ast.Attribute) and node.attr == "environ" \
                     and getattr(node.value, "id", "") == "os":
                 found.append(f"{rel(path)}:{node.lineno} reads os.environ")
             if isinstance(node, ast.Constant) and isinstance(node.value, str) \
-                    and node.value.startswith("BEIAN_") and node.value.isupper() \
-                    and node.value not in declared and node.value.rstrip("_") == node.value:
+                    and SETTING_NAME.fullmatch(node.value) and node.value not in declared:
                 found.append(f"{rel(path)}:{node.lineno} reads undeclared {node.value}")
-        del text
     assert not found, "\n".join(found)
 
 

@@ -10,8 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FEATURE_MODULES = ("app.services.outreach", "app.services.stats", "app.services.bulk",
-                   "app.services.api")
+FEATURE_MODULES = ("app.services.outreach", "app.services.stats", "app.services.bulk")
 
 
 def features() -> tuple[ModuleType, ...]:

@@ -104,7 +104,7 @@ def create_user_command(username, name, email, role, office_name, unit_credit_co
 
 
 # Each capability's commands: a module of this package with `register(beian_group)`.
-COMMAND_MODULES = ("app.cli.scheduler", "app.cli.documents")
+COMMAND_MODULES = ("app.cli.scheduler", "app.cli.documents", "app.cli.api")
 
 
 def register_cli(app: Flask) -> None:

@@ -51,7 +51,7 @@ class Job:
 
 
 # Each capability's jobs: a module of this package with `jobs(app) -> tuple[Job, ...]`.
-JOB_MODULES = ("app.jobs.documents",)
+JOB_MODULES = ("app.jobs.documents", "app.jobs.api")
 
 
 def jobs(app: Flask) -> tuple[Job, ...]:

@@ -21,13 +21,11 @@ from app.extensions import db
 from app.models.org import RegionLevel
 from app.models.people import Person
 from app.queries.jurisdiction import jurisdiction_of
-from app.services import people as people_service
-from app.services.audit import pending_changes, plain, record
+from app.services.persons.lookup import find_person_by_citizen_id, reveal_citizen_id
+from app.services.persons.prepare import add_person, person_changes, update_person
 from app.views.base import DomainValidator, JurisdictionModelView, rollback_on_error
 from app.views.filters import PersonJurisdictionFilter, RegionJurisdictionFilter
-
-PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "district_id",
-                       "street_id", "household_region_code")
+from app.web import current_actor
 
 
 class NotYetRegistered:
@@ -91,18 +89,12 @@ class PersonView(JurisdictionModelView):
 
     def pre_add(self, item):
         with rollback_on_error():
-            people_service.prepare_person(item)
-            db.session.add(item)
-            db.session.flush()
-            record("person", item.id, "create", after={"name": item.name})
+            add_person(current_actor(), item)
 
     def pre_update(self, item):
         with rollback_on_error():
-            # Read the history before any query autoflushes it away.
-            before, after = pending_changes(item, PERSON_AUDIT_FIELDS)
-            people_service.prepare_person(item)
-            after = {name: plain(getattr(item, name)) for name in after}
-            record("person", item.id, "update", before=before, after=after)
+            changes = person_changes(item)
+            update_person(current_actor(), item, changes)
 
 
 class PersonLookupView(BaseView):
@@ -115,7 +107,7 @@ class PersonLookupView(BaseView):
     @has_access
     def lookup(self):
         if request.method == "POST":
-            person = people_service.find_person_by_citizen_id(
+            person = find_person_by_citizen_id(
                 request.form.get("citizen_id", ""), jurisdiction_of(g.user))
             if person is not None:
                 return redirect(url_for("PersonView.show", pk=person.id))
@@ -131,7 +123,7 @@ class PersonLookupView(BaseView):
         if person is None:
             abort(404)
         try:
-            number = people_service.reveal_citizen_id(person, request.form.get("reason"))
+            number = reveal_citizen_id(current_actor(), person, request.form.get("reason"))
         except DomainError as exc:  # pragma: no cover - defensive
             abort(400, exc.message)
         return self.render_template("beian/person_reveal.html", person=person, number=number)

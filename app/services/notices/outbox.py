@@ -1,33 +1,12 @@
 """Notices to workers and employers (Jiangsu practice: an SMS or WeChat text after each filing,
-change or cancellation). Written to the outbox table in the use case's transaction; a sender
-delivers them. The default sender only records them (no SMS gateway here)."""
+change or cancellation), written to the outbox table in the use case's transaction and handed
+to the configured sender."""
 
 from __future__ import annotations
 
-from flask import current_app
-from werkzeug.utils import import_string
-
 from app.extensions import db
 from app.models.filings import Notice
-
-
-class NoticeSender:
-    """Interface: deliver one notice. A real SMS/WeChat gateway subclasses this."""
-
-    def send(self, notice: Notice) -> None:  # pragma: no cover - interface
-        raise NotImplementedError
-
-
-class OutboxOnlySender(NoticeSender):
-    """Keeps notices in the outbox for staff to see; delivers nothing."""
-
-    def send(self, notice: Notice) -> None:
-        return None
-
-
-def sender() -> NoticeSender:
-    path = current_app.config.get("BEIAN_NOTICE_SENDER", "app.services.notices.OutboxOnlySender")
-    return import_string(path)()
+from app.services.notices.senders import sender
 
 
 def _post(filing, **values) -> Notice:

@@ -138,11 +138,6 @@ def _walk(messages, path: str, labels: dict, out: list[dict]) -> None:
                                       item.field or path))
                 continue
             text = str(item)
-            if text.startswith("[") and "]" in text:  # our validators: "[CODE]中文|English"
-                code, rest = text[1:].split("]", 1)
-                zh, _, en = rest.partition("|")
-                out.append(error_item(code, zh, en or zh, path))
-                continue
             leaf = (path or "").split(".")[-1]
             out.append(_classify(text, labels.get(leaf, leaf), path))
         return

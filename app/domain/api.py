@@ -136,3 +136,18 @@ FIELD_TOO_LONG = define("FIELD_TOO_LONG", Invalid, "{label}不能超过 {limit} 
 EXPIRY_IN_PAST = define(
     "EXPIRY_IN_PAST", Invalid, "有效期须晚于当前时间。请选择一个将来的日期，或留空表示长期有效。",
     "The expiry must be in the future.", "expires_at")
+
+# -- values the request schemas refuse themselves ------------------------------------------------
+INVALID_CHARACTER = define("INVALID_CHARACTER", Invalid,
+                           "内容含有不可见的控制字符，请删除后重新提交。",
+                           "The value contains control characters.")
+DATE_OUT_OF_RANGE = define("DATE_OUT_OF_RANGE", Invalid,
+                           "日期须在 {first} 至 {last} 之间，请核对年份。",
+                           "The date must lie between {first} and {last}.")
+# A cell of a batch row (text or a number): the schema codes, in words about a cell.
+CELL_NOT_TEXT = ErrorCode(INVALID_STRING.code, Invalid, "单元格的值须为文本或数字。",
+                          "Cells must be strings or numbers.")
+CELL_NOT_A_NUMBER = ErrorCode(INVALID_NUMBER.code, Invalid, "单元格的值不是有效数字。",
+                              "Not a valid number.")
+CELL_TOO_LONG = ErrorCode(INVALID_LENGTH.code, Invalid, "单元格内容不能超过 {limit} 个字符。",
+                          "A cell may hold at most {limit} characters.")

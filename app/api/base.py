@@ -59,7 +59,7 @@ class Principal:
     def label(self) -> str:
         return f"{self.key.prefix}…" if self.key is not None else f"jwt:{self.user.username}"
 
-    @property
+    @functools.cached_property
     def actor(self) -> Actor:
         return Actor.of(self.user, via=Channel.API, ip=self.ip)
 

@@ -41,7 +41,7 @@ from app.domain.shared_errors import (
 )
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
-from app.models.filings import Channel, Employment, Filing
+from app.models.filings import Employment, Filing
 from app.models.people import Person
 from app.models.units import Unit
 from app.services import filings as filing_service
@@ -59,7 +59,9 @@ from app.services.persons.lookup import record_lookup
 
 
 def actor() -> Actor:
-    return Actor.of(g.user, via=Channel.API)
+    """The caller as the use cases see it: the key's service account or the staff user, through
+    the API channel, from the client's address."""
+    return g.api_principal.actor
 
 
 def _page(query: dict) -> tuple[int, int]:

@@ -111,7 +111,7 @@ def register_apis(appbuilder) -> None:
     if limiter is not None and app.config.get("AUTH_RATE_LIMITED"):
         for view in appbuilder.baseviews:
             if type(view).__name__ == "SecurityApi" and view.blueprint is not None:
-                limiter.limit(app.config.get("AUTH_RATE_LIMIT", "10 per 5 minute"),
+                limiter.limit(app.config["AUTH_RATE_LIMIT"],
                               methods=["POST"])(view.blueprint)
     _json_error_for_api_paths(app)
     _guard_fab_login(app)

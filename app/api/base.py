@@ -122,12 +122,12 @@ def _rate_limiter():
 
 def check_rate_limit(principal: Principal) -> None:
     config = current_app.config
-    if not config.get("BEIAN_API_RATE_LIMITED", True):
+    if not config["BEIAN_API_RATE_LIMITED"]:
         return
     from limits import parse_many
 
     limiter = _rate_limiter()
-    for item in parse_many(config.get("BEIAN_API_RATE_LIMIT", "600 per minute")):
+    for item in parse_many(config["BEIAN_API_RATE_LIMIT"]):
         if not limiter.hit(item, "beian-api", principal.name):
             reset = limiter.get_window_stats(item, "beian-api", principal.name).reset_time
             now = datetime.datetime.now().timestamp()

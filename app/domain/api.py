@@ -128,6 +128,10 @@ CODE_UNKNOWN = define(
 INVALID_BASE64 = define("INVALID_BASE64", Invalid, "第 {number} 个附件的内容不是有效的 Base64 编码。",
                         "Attachment content is not valid base64.")
 
+# -- API resources ------------------------------------------------------------------------------
+BATCH_NOT_FOUND = define("BATCH_NOT_FOUND", NotFound, "未找到该批次，或不在您的办理范围内。",
+                         "Batch not found in your jurisdiction.", "batch_id")
+
 # -- API keys (接口密钥) ----------------------------------------------------------------------------
 API_KEY_NOT_FOUND = define("API_KEY_NOT_FOUND", NotFound, "未找到该接口密钥。", "API key not found.",
                            "key")

@@ -1,6 +1,5 @@
-"""Notices to workers and employers (Jiangsu practice: an SMS or WeChat text after each filing,
-change or cancellation), written to the outbox table in the use case's transaction and handed
-to the configured sender."""
+"""Notices to workers and employers (Jiangsu practice: a text after each filing, change or
+cancellation): written to the outbox in the use case's transaction, handed to the sender."""
 
 from __future__ import annotations
 

@@ -193,9 +193,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BEIAN_ENQUEUE_EVERY_SECONDS", int, 60, "how often the scheduler enqueues missing documents"),
     Setting("BEIAN_VERIFY_RATE_LIMIT", str, "30 per minute", "requests per client on the public verify page"),
     # Individuals and notices.
-    Setting("BEIAN_IDENTITY_VERIFIER", str, "app.services.individuals.BuiltInVerifier",
+    Setting("BEIAN_IDENTITY_VERIFIER", str, "app.services.individuals.verification.BuiltInVerifier",
             "class that verifies a person's identity"),
-    Setting("BEIAN_NOTICE_SENDER", str, "app.services.notices.OutboxOnlySender",
+    Setting("BEIAN_NOTICE_SENDER", str, "app.services.notices.senders.OutboxOnlySender",
             "class that sends SMS/WeChat notices"),
     Setting("BEIAN_ATTACHMENT_MAX_BYTES", int, 5 * MiB, "largest attachment or proof accepted"),
     # REST API.

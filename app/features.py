@@ -10,7 +10,7 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-FEATURE_MODULES = ("app.cli.outreach", "app.cli.stats", "app.services.bulk.seed", "app.services.api")
+FEATURE_MODULES = ("app.cli.outreach", "app.cli.stats", "app.services.bulk.seed")
 
 
 def features() -> tuple[ModuleType, ...]:

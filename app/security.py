@@ -5,13 +5,12 @@ start-up: workers syncing permissions at boot race and corrupt permission rows).
 
 from __future__ import annotations
 
-import re
-
 from flask import request
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
 from flask_appbuilder.security.views import UserDBModelView
 
+from app.domain.passwords import PASSWORD_RULE, is_complex
 from app.domain.roles import (
     ROLE_ADMIN,
     ROLE_CITY,
@@ -135,17 +134,11 @@ ALL_ROLES = (ROLE_ADMIN, ROLE_CITY, ROLE_DISTRICT, ROLE_STREET, ROLE_COORDINATOR
              ROLE_INDIVIDUAL, ROLE_PUBLIC)
 
 
-_CLASSES = (re.compile(r"[A-Z]"), re.compile(r"[a-z]"), re.compile(r"\d"),
-            re.compile(r"[^A-Za-z0-9]"))
-
-
 def password_complexity(password: str) -> None:
-    """At least 10 characters from at least three of: upper case, lower case, digits, symbols."""
-    classes = sum(1 for rx in _CLASSES if rx.search(password or ""))
-    if len(password or "") < 10 or classes < 3:
-        raise PasswordComplexityValidationError(
-            "密码至少 10 位，并且须包含大写字母、小写字母、数字、符号中的至少三类。"
-            "请换一个更复杂的密码。")
+    """FAB's password validator (FAB_PASSWORD_COMPLEXITY_VALIDATOR): the rule of
+    app.domain.passwords."""
+    if not is_complex(password):
+        raise PasswordComplexityValidationError(PASSWORD_RULE)
 
 
 class BeianUserDBModelView(UserDBModelView):
@@ -168,41 +161,44 @@ class BeianSecurityManager(SecurityManager):
     userdbmodelview = BeianUserDBModelView
 
     def on_user_login(self, user) -> None:
+        from app.services.actor import Actor
         from app.services.audit import record
 
-        record("user", user.id, "login", user=user, ip=request.remote_addr if request else "")
+        actor = Actor.of(user, ip=request.remote_addr if request else "")
+        record(actor, "user", user.id, "login")
 
     # -- roles as code -----------------------------------------------------------------------
     def sync_roles(self) -> dict[str, int]:
         """Create every view's permissions and set each role's permissions to exactly its
         definition. Idempotent: running it twice changes nothing the second time."""
-        for role_name in ALL_ROLES:  # FAB grants new permissions to Admin: it must exist first
-            if self.find_role(role_name) is None:
-                self.add_role(role_name)
-        self.appbuilder.add_permissions(update_perms=True)
-        session = self.session
-        all_pvms = session.query(self.permissionview_model).all()
-        by_view: dict[str, dict[str, object]] = {}
-        for pvm in all_pvms:
-            by_view.setdefault(pvm.view_menu.name, {})[pvm.permission.name] = pvm
+        from app.services.transaction import transaction
 
-        counts = {}
-        for role_name in ALL_ROLES:
-            role = self.find_role(role_name)
-            if role_name == ROLE_ADMIN:
-                wanted = list(all_pvms)
-            else:
-                wanted = []
-                for view, perms in ROLE_DEFINITIONS.get(role_name, {}).items():
-                    available = by_view.get(view, {})
-                    names = available.keys() if "*" in perms else perms
-                    wanted.extend(available[p] for p in names if p in available)
-                for menu in ROLE_MENUS.get(role_name, ()):
-                    pvm = by_view.get(menu, {}).get("menu_access")
-                    if pvm is not None:
-                        wanted.append(pvm)
-            if {p.id for p in role.permissions} != {p.id for p in wanted}:
-                role.permissions = wanted
-            counts[role_name] = len(wanted)
-        session.commit()
-        return counts
+        with transaction():
+            for role_name in ALL_ROLES:  # FAB grants new permissions to Admin: it must exist first
+                if self.find_role(role_name) is None:
+                    self.add_role(role_name)
+            self.appbuilder.add_permissions(update_perms=True)
+            by_view: dict[str, dict[str, object]] = {}
+            all_pvms = self.session.query(self.permissionview_model).all()
+            for pvm in all_pvms:
+                by_view.setdefault(pvm.view_menu.name, {})[pvm.permission.name] = pvm
+            return {name: self._sync_role(name, all_pvms, by_view) for name in ALL_ROLES}
+
+    def _sync_role(self, role_name: str, all_pvms: list, by_view: dict) -> int:
+        """Set one role's permissions to its definition; how many it has."""
+        role = self.find_role(role_name)
+        if role_name == ROLE_ADMIN:
+            wanted = list(all_pvms)
+        else:
+            wanted = []
+            for view, perms in ROLE_DEFINITIONS.get(role_name, {}).items():
+                available = by_view.get(view, {})
+                names = available.keys() if "*" in perms else perms
+                wanted.extend(available[p] for p in names if p in available)
+            for menu in ROLE_MENUS.get(role_name, ()):
+                pvm = by_view.get(menu, {}).get("menu_access")
+                if pvm is not None:
+                    wanted.append(pvm)
+        if {p.id for p in role.permissions} != {p.id for p in wanted}:
+            role.permissions = wanted
+        return len(wanted)

@@ -117,7 +117,8 @@ def main() -> None:
         from app.domain.identifiers import make_citizen_id
         from app.extensions import appbuilder, db
         from app.models.units import Unit, UnitStatus
-        from app.services import api as key_service
+        from app.services.actor import Actor
+        from app.services.api import keys as key_service
 
         with app.app_context():
             appbuilder.add_api(_fab_list_api())
@@ -125,7 +126,7 @@ def main() -> None:
             unit_id = db.session.scalar(select(Unit.id).where(Unit.status == UnitStatus.ACTIVE)
                                         .order_by(Unit.id))
             admin = appbuilder.sm.find_user(username="admin")
-            _, key = key_service.create_key(admin, unit_id, "benchmark")
+            _, key = key_service.create_key(Actor.of(admin), unit_id, "benchmark")
             db.session.remove()
         url = app.config["SQLALCHEMY_DATABASE_URI"]
         port = _free_port()

@@ -547,13 +547,14 @@ def test_revoked_and_expired_keys_are_401_and_write_nothing(app, api, known):
     from app.extensions import appbuilder, db
     from app.models.api import ApiKey
     from app.models.filings import Filing
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     revoked = new_key(app, known["unit_in"], by="employer", name="将被撤销")
     assert api.get("/api/v1/unit/", headers=key_headers(revoked)).status_code == 200
     with app.app_context():
         key = db.session.scalars(select(ApiKey).where(ApiKey.name == "将被撤销")).one()
-        key_service.revoke_key(appbuilder.sm.find_user(username="employer"), key.id)
+        key_service.revoke_key(Actor.of(appbuilder.sm.find_user(username="employer")), key.id)
         db.session.remove()
     expired = new_key(app, known["unit_in"], by="employer", name="将过期",
                       expires_at=datetime.datetime.now() + datetime.timedelta(seconds=1))
@@ -573,10 +574,11 @@ def test_revoked_and_expired_keys_are_401_and_write_nothing(app, api, known):
 def test_an_employer_cannot_manage_another_units_keys(app, known):
     from app.domain.errors import DomainError
     from app.extensions import appbuilder
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     with app.app_context(), pytest.raises(DomainError) as info:
-        key_service.create_key(appbuilder.sm.find_user(username="employer"), known["unit_out"],
+        key_service.create_key(Actor.of(appbuilder.sm.find_user(username="employer")), known["unit_out"],
                                "越权")
     assert info.value.code == "UNIT_OUT_OF_JURISDICTION"
 
@@ -584,10 +586,11 @@ def test_an_employer_cannot_manage_another_units_keys(app, known):
 def test_a_key_expiry_in_the_past_is_refused(app, known):
     from app.domain.errors import DomainError
     from app.extensions import appbuilder
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     with app.app_context(), pytest.raises(DomainError) as info:
-        key_service.create_key(appbuilder.sm.find_user(username="employer"), known["unit_in"],
+        key_service.create_key(Actor.of(appbuilder.sm.find_user(username="employer")), known["unit_in"],
                                "过去",
                                datetime.datetime(2020, 1, 1))
     assert info.value.code == "EXPIRY_IN_PAST"
@@ -667,12 +670,13 @@ def test_key_creation_and_revocation_are_audited(app, known):
     from app.extensions import appbuilder, db
     from app.models.api import ApiKey
     from app.models.audit import AuditLog
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     new_key(app, known["unit_in"], by="employer", name="审计")
     with app.app_context():
         key = db.session.scalars(select(ApiKey).where(ApiKey.name == "审计")).one()
-        key_service.revoke_key(appbuilder.sm.find_user(username="employer"), key.id)
+        key_service.revoke_key(Actor.of(appbuilder.sm.find_user(username="employer")), key.id)
         actions = set(db.session.scalars(select(AuditLog.action).where(
             AuditLog.object_type == "api_key", AuditLog.object_id == str(key.id))))
         assert actions == {"create", "revoke"}

@@ -61,7 +61,8 @@ def world(app):
     """Records in unit_in and unit_out, and a credential of every kind."""
     from app.extensions import db
     from app.models.api import ApiKey
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     ids = known_ids(app)
     client = app.test_client()
@@ -75,7 +76,7 @@ def world(app):
         from app.extensions import appbuilder
 
         revoked = db.session.scalars(select(ApiKey).where(ApiKey.name == "矩阵撤销")).one()
-        key_service.revoke_key(appbuilder.sm.find_user(username="admin"), revoked.id)
+        key_service.revoke_key(Actor.of(appbuilder.sm.find_user(username="admin")), revoked.id)
         expired = db.session.scalars(select(ApiKey).where(ApiKey.name == "矩阵过期")).one()
         expired.expires_at = datetime.datetime.now() - datetime.timedelta(minutes=1)
         db.session.commit()

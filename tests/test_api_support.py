@@ -44,11 +44,12 @@ def new_key(app, unit_id: int, *, by: str = "admin", name: str = "测试密钥",
             expires_at: datetime.datetime | None = None) -> str:
     """Create a key for a unit (by an administrator unless said otherwise); the raw key."""
     from app.extensions import appbuilder, db
-    from app.services import api as key_service
+    from app.services.actor import Actor
+    from app.services.api import keys as key_service
 
     with app.app_context():
         actor = appbuilder.sm.find_user(username=by)
-        _, raw = key_service.create_key(actor, unit_id, name, expires_at)
+        _, raw = key_service.create_key(Actor.of(actor), unit_id, name, expires_at)
         db.session.remove()
     return raw
 

@@ -21,7 +21,7 @@ def _person(app, name="林小雨", phone=None, district="320213", street="320213
     """A person on file (as a hire would have registered them); returns (citizen_id, phone)."""
     from app.extensions import db
     from app.models.org import Region
-    from app.services.people import register_person
+    from app.services.persons.register import register_person
 
     n = next(_seq)
     number = make_citizen_id("320213", datetime.date(1996, 5, 1), n)

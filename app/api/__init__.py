@@ -48,21 +48,17 @@ def _json_error_for_api_paths(app):
 
     from app.api.base import error_response
     from app.api.errors import ApiError, too_large
+    from app.domain.api import METHOD_NOT_ALLOWED, UNKNOWN_ENDPOINT
+    from app.services.api.keys import settings_max_body
 
-    messages = {
-        404: ("NOT_FOUND", "接口地址不存在。请对照 /api/v1/_openapi 检查路径。", "No such endpoint."),
-        405: ("METHOD_NOT_ALLOWED", "该接口不支持此 HTTP 方法。", "Method not allowed."),
-    }
+    refusals = {404: UNKNOWN_ENDPOINT, 405: METHOD_NOT_ALLOWED}
 
     def handle(exc: HTTPException):
         if not request.path.startswith("/api/"):
             return exc
         if exc.code == 413:
-            from app.services.api import settings_max_body
-
             return error_response(too_large(settings_max_body()))
-        code, zh, en = messages.get(exc.code, ("HTTP_ERROR", exc.description or "", exc.name))
-        answer = error_response(ApiError.one(exc.code or 400, code, zh, en))
+        answer = error_response(ApiError.from_domain(refusals[exc.code]()))
         if exc.code == 405 and getattr(exc, "valid_methods", None):
             answer.headers["Allow"] = ", ".join(exc.valid_methods)
         return answer
@@ -115,7 +111,7 @@ def register_apis(appbuilder) -> None:
     if limiter is not None and app.config.get("AUTH_RATE_LIMITED"):
         for view in appbuilder.baseviews:
             if type(view).__name__ == "SecurityApi" and view.blueprint is not None:
-                limiter.limit(app.config.get("AUTH_RATE_LIMIT", "10 per 5 minute"),
+                limiter.limit(app.config["AUTH_RATE_LIMIT"],
                               methods=["POST"])(view.blueprint)
     _json_error_for_api_paths(app)
     _guard_fab_login(app)

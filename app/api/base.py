@@ -27,12 +27,16 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from app.api import errors as E
 from app.api.schemas import LABELS, MAX_ID, REQUEST_SCHEMAS, RESPONSE_SCHEMAS
+from app.domain.api import DUPLICATE_PARAMETER, INTERNAL_ERROR
 from app.domain.errors import DomainError
 from app.extensions import appbuilder, db
 from app.models.api import ApiKey
-from app.services import api as key_service
-from app.services import api_idempotency as idempotency
+from app.models.filings import Channel
+from app.services.actor import Actor
+from app.services.api import idempotency
+from app.services.api import keys as key_service
 from app.services.audit import record
+from app.services.transaction import discard, transaction
 
 log = logging.getLogger(__name__)
 
@@ -49,10 +53,15 @@ class Principal:
     user: object
     key: ApiKey | None
     name: str  # "key:12" / "user:5": the scope of rate limits and Idempotency-Keys
+    ip: str = ""
 
     @property
     def label(self) -> str:
         return f"{self.key.prefix}…" if self.key is not None else f"jwt:{self.user.username}"
+
+    @functools.cached_property
+    def actor(self) -> Actor:
+        return Actor.of(self.user, via=Channel.API, ip=self.ip)
 
 
 # -- authentication ----------------------------------------------------------------------------
@@ -81,7 +90,7 @@ def authenticate() -> Principal:
         key = key_service.authenticate_key(raw)
         if key is None:
             raise E.invalid_key()
-        return Principal(key.user, key, f"key:{key.id}")
+        return Principal(key.user, key, f"key:{key.id}", request.remote_addr or "")
     from flask_jwt_extended import get_current_user, verify_jwt_in_request
 
     try:
@@ -91,7 +100,7 @@ def authenticate() -> Principal:
         raise E.invalid_token() from None
     if user is None or not user.is_active:
         raise E.invalid_token()
-    return Principal(user, None, f"user:{user.id}")
+    return Principal(user, None, f"user:{user.id}", request.remote_addr or "")
 
 
 # -- rate limits ---------------------------------------------------------------------------------
@@ -113,12 +122,12 @@ def _rate_limiter():
 
 def check_rate_limit(principal: Principal) -> None:
     config = current_app.config
-    if not config.get("BEIAN_API_RATE_LIMITED", True):
+    if not config["BEIAN_API_RATE_LIMITED"]:
         return
     from limits import parse_many
 
     limiter = _rate_limiter()
-    for item in parse_many(config.get("BEIAN_API_RATE_LIMIT", "600 per minute")):
+    for item in parse_many(config["BEIAN_API_RATE_LIMIT"]):
         if not limiter.hit(item, "beian-api", principal.name):
             reset = limiter.get_window_stats(item, "beian-api", principal.name).reset_time
             now = datetime.datetime.now().timestamp()
@@ -167,8 +176,7 @@ def query_args(schema: Schema) -> dict:
     for name in request.args:
         values = request.args.getlist(name)
         if len(values) > 1:
-            raise E.ApiError.one(400, "DUPLICATE_PARAMETER", f"查询参数“{name}”只能出现一次。",
-                                 f"Query parameter {name} may appear only once.", name)
+            raise DUPLICATE_PARAMETER(field=name, name=name)
         data[name] = values[0]
     return load(schema, data)
 
@@ -374,42 +382,40 @@ class BeianApi(BaseApi):
                 self._after(principal, (status, payload) if is_write else None, claimed)
             return json_response(status, payload)
         except Exception as exc:  # noqa: BLE001 - every failure becomes a structured answer
-            db.session.rollback()
-            if isinstance(exc, E.ApiError):
-                answer = exc
-            elif isinstance(exc, DomainError):
-                answer = E.ApiError.from_domain(exc, FIELD_NAMES)
-            else:
-                log.exception("API %s %s failed", request.method, request.path)
-                answer = E.ApiError.one(500, "INTERNAL_ERROR",
-                                        "服务器内部错误，请稍后重试；如持续出现请联系经办机构。",
-                                        "Internal error; retry later.")
-            if claimed and principal is not None:
-                try:
-                    idempotency.release(principal.name, claimed)
-                except Exception:  # pragma: no cover - the stale-claim timeout covers it
-                    db.session.rollback()
-            if principal is not None and answer.status != 401:
-                self._touch(principal)
-            return error_response(answer)
+            return self._failed(exc, principal, claimed)
+
+    def _failed(self, exc: Exception, principal: Principal | None, claimed: str | None):
+        """The structured answer to a failure; the claim of its Idempotency-Key released."""
+        discard()
+        if isinstance(exc, E.ApiError):
+            answer = exc
+        elif isinstance(exc, DomainError):
+            answer = E.ApiError.from_domain(exc, FIELD_NAMES)
+        else:
+            log.exception("API %s %s failed", request.method, request.path)
+            answer = E.ApiError.from_domain(INTERNAL_ERROR())
+        if claimed and principal is not None:
+            try:
+                idempotency.release(principal.name, claimed)
+            except Exception:  # pragma: no cover - the stale-claim timeout covers it
+                discard()
+        if principal is not None and answer.status != 401:
+            self._touch(principal)
+        return error_response(answer)
 
     def _after(self, principal: Principal, written: tuple | None, idempotency_key):
         """After success: the audit entry of a write, the stored idempotent response, the
         key's last use — one short transaction."""
         if written is not None:
             status, payload = written
-            from app.services.transaction import begin_write
-
-            begin_write()
-            record("api_request", payload.get("id") if isinstance(payload, dict) else None,
-                   f"{request.method} {request.path}"[:64], user=principal.user,
-                   after={"status": status, "credential": principal.label},
-                   reason=f"系统对接 {principal.label}")
-            db.session.flush()
-            if idempotency_key:
-                idempotency.complete(principal.name, idempotency_key, status, payload)
-            else:
-                db.session.commit()
+            with transaction():
+                record(principal.actor, "api_request",
+                       payload.get("id") if isinstance(payload, dict) else None,
+                       f"{request.method} {request.path}"[:64],
+                       after={"status": status, "credential": principal.label},
+                       reason=f"系统对接 {principal.label}")
+                if idempotency_key:
+                    idempotency.complete(principal.name, idempotency_key, status, payload)
         self._touch(principal)
 
     @staticmethod
@@ -418,4 +424,4 @@ class BeianApi(BaseApi):
             try:
                 key_service.touch(principal.key)
             except Exception:  # pragma: no cover - last-used time is best effort
-                db.session.rollback()
+                discard()

@@ -12,7 +12,7 @@ import binascii
 import datetime
 import io
 
-from flask import g, request, send_file
+from flask import g, send_file
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -27,17 +27,24 @@ from app.api.serializers import (
     filing_dict,
     unit_dict,
 )
+from app.domain.api import CODE_UNKNOWN, INVALID_BASE64
 from app.domain.codelists import FORM_FULL_TIME
 from app.domain.errors import DomainError
 from app.domain.filing_rules import FilingStatus, FilingType
 from app.domain.identifiers import validate_citizen_id
+from app.domain.shared_errors import (
+    EMPLOYMENT_NOT_FOUND,
+    FIELD_REQUIRED,
+    FILING_NOT_FOUND,
+    PERSON_NOT_FOUND,
+    UNIT_NOT_FOUND,
+)
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
-from app.models.filings import Channel, Employment, Filing
+from app.models.filings import Employment, Filing
 from app.models.people import Person
 from app.models.units import Unit
 from app.services import filings as filing_service
-from app.services.audit import record
 from app.services.filings import (
     PENDING_STATUSES,
     RESUBMIT_TARGETS,
@@ -48,10 +55,13 @@ from app.services.filings import (
     TransferInput,
     Upload,
 )
+from app.services.persons.lookup import record_lookup
 
 
 def actor() -> Actor:
-    return Actor.of(g.user, via=Channel.API, ip=request.remote_addr or "")
+    """The caller as the use cases see it: the key's service account or the staff user, through
+    the API channel, from the client's address."""
+    return g.api_principal.actor
 
 
 def _page(query: dict) -> tuple[int, int]:
@@ -64,14 +74,13 @@ def _unit_id_for(act: Actor, unit_id: int | None) -> int:
         return unit_id
     if act.jurisdiction.scope == "unit":
         return act.jurisdiction.unit_id
-    raise E.ApiError.one(422, "FIELD_REQUIRED", "请填写“单位 ID”（unit_id）：经办人员须指明为哪个单位办理。",
-                         "unit_id is required for staff.", "unit_id")
+    raise FIELD_REQUIRED(field="unit_id", label="单位 ID（unit_id）", name="unit_id")
 
 
 def _unit_in_jurisdiction(act: Actor, unit_id: int) -> Unit:
     unit = get_or_none(Unit, unit_id)
     if unit is None or not act.jurisdiction.covers_unit(unit):
-        raise E.not_found("单位", "UNIT_NOT_FOUND", "unit_id")
+        raise UNIT_NOT_FOUND(field="unit_id")
     return unit
 
 
@@ -86,10 +95,7 @@ def _code(field: str, value: str | None) -> str | None:
         return None
     row = db.session.get(CODE_MODELS[field], value)
     if row is None or not row.active:
-        raise E.ApiError.one(
-            422, "CODE_UNKNOWN",
-            f"“{S.LABELS[field]}”的代码“{value}”不存在或已停用。可用代码见 GET /api/v1/codes/{field}。",
-            f"Unknown code {value!r}; see GET /api/v1/codes/{field}.", field)
+        raise CODE_UNKNOWN(field=field, label=S.LABELS[field], value=value, field_name=field)
     return value
 
 
@@ -99,10 +105,8 @@ def _uploads(items) -> list[Upload]:
         try:
             data = base64.b64decode(item["data_base64"], validate=True)
         except (binascii.Error, ValueError):
-            raise E.ApiError.one(
-                422, "INVALID_BASE64", f"第 {index + 1} 个附件的内容不是有效的 Base64 编码。",
-                "Attachment content is not valid base64.",
-                f"attachments.{index}.data_base64") from None
+            raise INVALID_BASE64(field=f"attachments.{index}.data_base64",
+                                 number=index + 1) from None
         uploads.append(Upload(item["filename"], item["content_type"], data))
     return uploads
 
@@ -166,15 +170,8 @@ class PersonApi(BeianApi):
             if not (act.jurisdiction.covers_person(person) or employments):
                 person = None
         if person is None:
-            raise E.ApiError.one(404, "PERSON_NOT_FOUND",
-                                 "在您的办理范围内未找到该身份证号码对应的劳动者。新入职人员请直接办理录用备案。",
-                                 "No person with this ID number in your jurisdiction.",
-                                 "citizen_id")
-        from app.services.transaction import begin_write
-
-        begin_write()
-        record("person", person.id, "api_lookup", reason=f"接口按身份证号查找 {g.api_principal.label}")
-        db.session.commit()
+            raise PERSON_NOT_FOUND(field="citizen_id")
+        record_lookup(act, person, f"接口按身份证号查找 {g.api_principal.label}")
         return 200, {"id": person.id, "name": person.name,
                      "citizen_id_masked": person.citizen_id_masked, "sex": person.sex,
                      "employments": [employment_dict(e) for e in employments]}
@@ -211,7 +208,7 @@ class EmploymentApi(BeianApi):
     def get(self, employment_id: int):
         employment = get_or_none(Employment, employment_id)
         if employment is None or not actor().jurisdiction.covers_unit(employment.unit):
-            raise E.not_found("劳动关系", "EMPLOYMENT_NOT_FOUND", "employment_id")
+            raise EMPLOYMENT_NOT_FOUND(field="employment_id")
         return 200, employment_dict(employment)
 
 
@@ -227,7 +224,7 @@ class FilingApi(BeianApi):
     def _filing(self, act: Actor, filing_id: int) -> Filing:
         filing = get_or_none(Filing, filing_id)
         if filing is None or not act.jurisdiction.covers_unit(filing.unit):
-            raise E.not_found("备案", "FILING_NOT_FOUND", "filing_id")
+            raise FILING_NOT_FOUND(field="filing_id")
         return filing
 
     def _created(self, outcome) -> tuple[int, dict]:

@@ -8,9 +8,17 @@ import datetime
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
+from app.domain.api import (
+    CELL_NOT_A_NUMBER,
+    CELL_NOT_TEXT,
+    CELL_TOO_LONG,
+    DATE_OUT_OF_RANGE,
+    INVALID_CHARACTER,
+)
 from app.domain.filing_rules import FilingStatus, FilingType
 
 MAX_ID = 2**31 - 1
+MAX_CELL = 500  # characters in a cell of a batch row
 MIN_DATE = datetime.date(1900, 1, 1)
 MAX_DATE = datetime.date(2199, 12, 31)
 MAX_ATTACHMENTS = 10
@@ -41,8 +49,7 @@ def _no_control_characters(allow_newlines: bool):
             if ch in "\n\r\t" and allow_newlines:
                 continue
             if ord(ch) < 32 or ord(ch) == 127 or 0xD800 <= ord(ch) <= 0xDFFF:
-                raise ValidationError("[INVALID_CHARACTER]内容含有不可见的控制字符，请删除后重新提交。"
-                                      "|The value contains control characters.")
+                raise ValidationError([INVALID_CHARACTER()])
     return check
 
 
@@ -55,8 +62,7 @@ def Text(max_length: int, *, required: bool = False, multiline: bool = False,  #
 
 def _date_in_range(value: datetime.date) -> None:
     if not (MIN_DATE <= value <= MAX_DATE):
-        raise ValidationError(f"[DATE_OUT_OF_RANGE]日期须在 {MIN_DATE} 至 {MAX_DATE} 之间，请核对年份。"
-                              f"|The date must lie between {MIN_DATE} and {MAX_DATE}.")
+        raise ValidationError([DATE_OUT_OF_RANGE(first=MIN_DATE, last=MAX_DATE)])
 
 
 def Day(**kwargs) -> fields.Date:  # noqa: N802
@@ -172,20 +178,17 @@ class CellField(fields.Field):
         if value is None:
             return ""
         if isinstance(value, bool):
-            raise ValidationError("[INVALID_STRING]单元格的值须为文本或数字。|Cells must be strings "
-                                  "or numbers.")
+            raise ValidationError([CELL_NOT_TEXT()])
         if isinstance(value, int):
             return str(value)
         if isinstance(value, float):
             if value != value or value in (float("inf"), float("-inf")):
-                raise ValidationError("[INVALID_NUMBER]单元格的值不是有效数字。|Not a valid number.")
+                raise ValidationError([CELL_NOT_A_NUMBER()])
             return repr(value) if not value.is_integer() else str(int(value))
         if not isinstance(value, str):
-            raise ValidationError("[INVALID_STRING]单元格的值须为文本或数字。|Cells must be strings "
-                                  "or numbers.")
-        if len(value) > 500:
-            raise ValidationError("[INVALID_LENGTH]单元格内容不能超过 500 个字符。|A cell may hold "
-                                  "at most 500 characters.")
+            raise ValidationError([CELL_NOT_TEXT()])
+        if len(value) > MAX_CELL:
+            raise ValidationError([CELL_TOO_LONG(limit=MAX_CELL)])
         _no_control_characters(True)(value)
         return value
 

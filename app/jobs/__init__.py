@@ -51,7 +51,8 @@ class Job:
 
 
 # Each capability's jobs: a module of this package with `jobs(app) -> tuple[Job, ...]`.
-JOB_MODULES = ("app.jobs.documents", "app.jobs.bulk", "app.jobs.outreach", "app.jobs.stats")
+JOB_MODULES = ("app.jobs.documents", "app.jobs.bulk", "app.jobs.outreach", "app.jobs.stats",
+               "app.jobs.api")
 
 
 def jobs(app: Flask) -> tuple[Job, ...]:

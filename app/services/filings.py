@@ -38,7 +38,7 @@ from app.models.units import Unit, UnitStatus
 from app.services.actor import Actor
 from app.services.audit import plain, record
 from app.services.notices import notify_person, notify_unit
-from app.services.people import prepare_person
+from app.services.persons.prepare import prepare_person
 from app.services.transaction import begin_write
 
 # Filings that count as "there" for duplicates and the mass-termination window.
@@ -252,7 +252,7 @@ class Facts:
                                                       Region.level == RegionLevel.DISTRICT))
 
     def prepare_new_person(self, person: Person) -> None:
-        """Normalise and check a person a hire registers (app.services.people)."""
+        """Normalise and check a person a hire registers (app.services.persons)."""
         prepare_person(person)
 
     def person_created(self, person: Person) -> None:

@@ -7,8 +7,9 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views.audit import AuditLogView
     from app.views.codes import CODE_VIEWS
     from app.views.org import OfficeView, RegionView
-    from app.views.people import PersonLookupView, PersonView
-    from app.views.units import UnitView
+    from app.views.persons.admin import PersonView
+    from app.views.persons.lookup import PersonLookupView
+    from app.views.units.admin import UnitView
 
     appbuilder.add_view(UnitView, "Units", icon="fa-building", category="Organisation",
                         category_icon="fa-sitemap")
@@ -32,10 +33,10 @@ def register_views(appbuilder: AppBuilder) -> None:
         individuals,
         outreach,
         portal,
-        registration,
         review,
         stats,
     )
+    from app.views.units import registration
 
     for module in (portal, counter, review, registration, documents, individuals, bulk,
                    outreach, stats, api):

@@ -21,8 +21,9 @@ from app.domain.errors import DomainError
 from app.extensions import db
 from app.models.api import ApiKey
 from app.models.units import Unit, UnitStatus
-from app.services import api as key_service
+from app.services.api import keys as key_service
 from app.views.base import JurisdictionModelView, found_or_404
+from app.web import current_actor
 
 
 class ApiKeyForm(FlaskForm):
@@ -81,7 +82,7 @@ class EmployerApiKeyView(BaseView):
         form = ApiKeyForm()
         if form.validate_on_submit():
             try:
-                key, raw = key_service.create_key(g.user, unit.id, form.name.data,
+                key, raw = key_service.create_key(current_actor(), unit.id, form.name.data,
                                                   _expiry(form.expires_on.data))
             except DomainError as exc:
                 form.name.errors = [*form.name.errors, f"{exc.message}（{exc.code}）"]
@@ -96,7 +97,7 @@ class EmployerApiKeyView(BaseView):
         key = db.session.get(ApiKey, key_id)
         if key is None or key.unit_id != unit.id or not FlaskForm().validate_on_submit():
             abort(404)
-        key_service.revoke_key(g.user, key.id)
+        key_service.revoke_key(current_actor(), key.id)
         flash(f"已撤销接口密钥“{key.name}”（{key.prefix}…）。使用它的系统将无法再访问。", "success")
         return redirect(url_for("EmployerApiKeyView.index"))
 
@@ -123,7 +124,7 @@ class ApiKeyAdminView(JurisdictionModelView):
     def revoke(self, items):
         items = items if isinstance(items, list) else [items]
         for key in items:
-            key_service.revoke_key(g.user, key.id)
+            key_service.revoke_key(current_actor(), key.id)
         flash(f"已撤销 {len(items)} 个接口密钥。", "success")
         return redirect(url_for("ApiKeyAdminView.list"))
 
@@ -136,7 +137,7 @@ class ApiKeyAdminView(JurisdictionModelView):
         created = None
         if request.method == "POST" and form.validate_on_submit():
             try:
-                created = key_service.create_key(g.user, form.unit.data, form.name.data,
+                created = key_service.create_key(current_actor(), form.unit.data, form.name.data,
                                                  _expiry(form.expires_on.data))
             except DomainError as exc:
                 form.name.errors = [*form.name.errors, f"{exc.message}（{exc.code}）"]

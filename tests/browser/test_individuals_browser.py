@@ -61,7 +61,7 @@ def person_with_a_filed_hire(app, unit_id: int, name: str, citizen_id: str, phon
     from app.extensions import appbuilder, db
     from app.models.org import Region
     from app.services import filings as fs
-    from app.services.people import register_person
+    from app.services.persons.register import register_person
 
     with app.app_context():
         def region(code):

@@ -19,7 +19,7 @@ from app.models.org import Region, RegionLevel
 from app.models.people import Person
 from app.models.units import Unit
 from app.services import filings as fs
-from app.services.people import prepare_person
+from app.services.persons.prepare import prepare_person
 
 IN_CHUNK = 500  # ids per IN (...) query
 

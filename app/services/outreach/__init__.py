@@ -15,10 +15,3 @@ def link_filings(case_id: int, filing_ids: list[int], actor) -> int:
 
     return link(case_id, filing_ids, actor)
 
-
-def invite_new_unit(unit):
-    """TRANSITIONAL: app.services.units.approve_unit calls this until it sends the
-    unit_approved signal (then listeners.connect does it and this function goes)."""
-    from app.services.outreach.events import invite_new_unit as invite
-
-    return invite(unit)

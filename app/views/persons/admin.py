@@ -1,33 +1,22 @@
-"""Workers (劳动者): staff administration within jurisdiction, ID numbers masked.
-
-ID numbers never travel in a URL: the list search has no ID-number filter; staff look a person up
-through a POST form, and reveal a full number through a POST that is audited."""
+"""Workers (劳动者): staff administration within jurisdiction, ID numbers masked. ID numbers
+never travel in a URL: the list search has no ID-number filter (look-ups are POSTs, see lookup)."""
 
 from __future__ import annotations
 
-from flask import abort, flash, g, redirect, request, url_for
-from flask_appbuilder import BaseView
-from flask_appbuilder.baseviews import expose
 from flask_appbuilder.models.sqla.filters import FilterEqual
 from flask_appbuilder.models.sqla.interface import SQLAInterface
-from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import select
 from wtforms import StringField
 from wtforms.validators import Optional, Regexp, ValidationError
 
-from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id, validate_mobile
 from app.extensions import db
 from app.models.org import RegionLevel
 from app.models.people import Person
-from app.queries.jurisdiction import jurisdiction_of
-from app.services import people as people_service
-from app.services.audit import pending_changes, plain, record
+from app.services.persons.prepare import add_person, person_changes, update_person
 from app.views.base import DomainValidator, JurisdictionModelView, rollback_on_error
 from app.views.filters import PersonJurisdictionFilter, RegionJurisdictionFilter
-
-PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "district_id",
-                       "street_id", "household_region_code")
+from app.web import current_actor
 
 
 class NotYetRegistered:
@@ -91,47 +80,9 @@ class PersonView(JurisdictionModelView):
 
     def pre_add(self, item):
         with rollback_on_error():
-            people_service.prepare_person(item)
-            db.session.add(item)
-            db.session.flush()
-            record("person", item.id, "create", after={"name": item.name})
+            add_person(current_actor(), item)
 
     def pre_update(self, item):
         with rollback_on_error():
-            # Read the history before any query autoflushes it away.
-            before, after = pending_changes(item, PERSON_AUDIT_FIELDS)
-            people_service.prepare_person(item)
-            after = {name: plain(getattr(item, name)) for name in after}
-            record("person", item.id, "update", before=before, after=after)
-
-
-class PersonLookupView(BaseView):
-    """Find a person by ID number (POST only) and reveal a full number (POST, audited)."""
-
-    route_base = "/person-lookup"
-    default_view = "lookup"
-
-    @expose("/", methods=["GET", "POST"])
-    @has_access
-    def lookup(self):
-        if request.method == "POST":
-            person = people_service.find_person_by_citizen_id(
-                request.form.get("citizen_id", ""), jurisdiction_of(g.user))
-            if person is not None:
-                return redirect(url_for("PersonView.show", pk=person.id))
-            # The same answer for a malformed, unknown or out-of-jurisdiction number.
-            flash("在您的管辖范围内未找到该身份证号码对应的劳动者。请核对号码后重试。", "warning")
-        return self.render_template("beian/person_lookup.html")
-
-    @expose("/reveal/<int:pk>", methods=["POST"])
-    @has_access
-    def reveal(self, pk: int):
-        person = db.session.scalar(
-            select(Person).where(Person.id == pk, jurisdiction_of(g.user).person_clause()))
-        if person is None:
-            abort(404)
-        try:
-            number = people_service.reveal_citizen_id(person, request.form.get("reason"))
-        except DomainError as exc:  # pragma: no cover - defensive
-            abort(400, exc.message)
-        return self.render_template("beian/person_reveal.html", person=person, number=number)
+            changes = person_changes(item)
+            update_person(current_actor(), item, changes)

@@ -10,13 +10,14 @@ from wtforms.validators import ValidationError
 
 from app.domain.errors import DomainError
 from app.domain.organisation import check_street_in_district
-from app.extensions import appbuilder, db
+from app.extensions import appbuilder
 from app.models.org import RegionLevel
 from app.models.units import Unit
-from app.services import units as unit_service
-from app.services.audit import pending_changes, plain, record
+from app.services.units.account import approve_unit, suspend_unit
+from app.services.units.prepare import add_unit, check_credit_code, unit_changes, update_unit
 from app.views.base import JurisdictionModelView, checkbox_fields, rollback_on_error
 from app.views.filters import RegionJurisdictionFilter, UnitJurisdictionFilter
+from app.web import current_actor
 
 _DISTRICTS = [["level", FilterEqual, RegionLevel.DISTRICT], ["id", RegionJurisdictionFilter, None]]
 _STREETS = [["level", FilterEqual, RegionLevel.STREET], ["id", RegionJurisdictionFilter, None]]
@@ -28,7 +29,7 @@ class CreditCodeField:
     def __call__(self, form, field):
         reason = getattr(form, "credit_code_override_reason", None)
         try:
-            field.data = unit_service.check_credit_code(
+            field.data = check_credit_code(
                 field.data, override_reason=reason.data if reason else None,
                 may_override=appbuilder.sm.has_access("can_override_checksum", "UnitView"))
         except DomainError as exc:
@@ -94,18 +95,12 @@ class UnitView(JurisdictionModelView):
     # FAB commits after pre_add/pre_update: the audit entry is written in the same transaction.
     def pre_add(self, item):
         with rollback_on_error():
-            unit_service.prepare_unit(item, may_override=self._may_override())
-            db.session.add(item)
-            db.session.flush()
-            record("unit", item.id, "create", after=unit_service.snapshot(item))
+            add_unit(current_actor(), item, may_override=self._may_override())
 
     def pre_update(self, item):
         with rollback_on_error():
-            # Read the history before any query autoflushes it away.
-            before, after = pending_changes(item, unit_service.UNIT_AUDIT_FIELDS)
-            unit_service.prepare_unit(item, may_override=self._may_override())
-            after = {name: plain(getattr(item, name)) for name in after}
-            record("unit", item.id, "update", before=before, after=after)
+            changes = unit_changes(item)
+            update_unit(current_actor(), item, changes, may_override=self._may_override())
 
     def _may_override(self) -> bool:
         return appbuilder.sm.has_access("can_override_checksum", "UnitView")
@@ -113,14 +108,13 @@ class UnitView(JurisdictionModelView):
     @action("approve", "审核通过", "确认审核通过所选单位的账户？", "fa-check", single=False)
     def approve(self, items):
         items = items if isinstance(items, list) else [items]
-        done = 0
+        done, actor = 0, current_actor()
         for unit in items:
             try:
-                unit_service.approve_unit(unit)
+                approve_unit(actor, unit)
                 done += 1
             except DomainError as exc:
                 flash(f"{unit.name}：{exc.message}", "warning")
-        db.session.commit()
         if done:
             flash(f"已审核通过 {done} 个单位账户。", "success")
         return redirect(request.referrer or self.get_redirect())
@@ -128,8 +122,8 @@ class UnitView(JurisdictionModelView):
     @action("suspend", "停用账户", "确认停用所选单位的账户？", "fa-ban", single=False)
     def suspend(self, items):
         items = items if isinstance(items, list) else [items]
+        actor = current_actor()
         for unit in items:
-            unit_service.suspend_unit(unit)
-        db.session.commit()
+            suspend_unit(actor, unit)
         flash(f"已停用 {len(items)} 个单位账户。", "success")
         return redirect(request.referrer or self.get_redirect())

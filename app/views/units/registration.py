@@ -12,15 +12,13 @@ from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from sqlalchemy import select
 
 from app.domain.errors import DomainError
-from app.domain.roles import ROLE_EMPLOYER
 from app.extensions import appbuilder, db
 from app.models.org import Office
-from app.models.units import UnitStatus
 from app.security import password_complexity
-from app.services.transaction import begin_write
-from app.services.units import register_unit
+from app.services.units.register import UserNotCreated, open_account
 from app.views.base import rate_limit_posts
 from app.views.forms import UnitRegistrationForm, add_error, attach_domain_error
+from app.web import current_actor
 
 # Light protection of a public form that creates rows (only when RATELIMIT_ENABLED).
 REGISTRATION_RATE_LIMIT = "20 per hour"
@@ -31,10 +29,6 @@ def _int(value) -> int | None:
         return int(value)
     except (TypeError, ValueError):
         return None
-
-
-class UserNotCreated(Exception):
-    """FAB's add_user failed (it logs why and rolls the session back)."""
 
 
 class UnitRegistrationView(BaseView):
@@ -83,7 +77,6 @@ class UnitRegistrationView(BaseView):
     @staticmethod
     def _open_account(form: UnitRegistrationForm):
         """Register the unit (PENDING) and its Employer user, committed together."""
-        sm = appbuilder.sm
         data = {
             "name": form.name.data, "credit_code": form.credit_code.data,
             "employer_type_code": form.employer_type.data,
@@ -93,21 +86,9 @@ class UnitRegistrationView(BaseView):
             "address": form.address.data.strip(), "contact_name": form.contact_name.data.strip(),
             "contact_phone": form.contact_phone.data.strip(), "headcount": form.headcount.data,
         }
-        begin_write()
-        try:
-            unit = register_unit(data, status=UnitStatus.PENDING, commit=False)
-            user = sm.add_user(username=form.username.data.strip(),
-                               first_name=form.contact_name.data.strip(), last_name="",
-                               email=form.email.data.strip(), role=sm.find_role(ROLE_EMPLOYER),
-                               password=form.password.data, commit=False)
-            if not user:
-                raise UserNotCreated()
-            user.unit_id = unit.id
-            db.session.commit()
-        except Exception:
-            db.session.rollback()
-            raise
-        return unit
+        return open_account(current_actor(), data, username=form.username.data.strip(),
+                            contact_name=form.contact_name.data.strip(),
+                            email=form.email.data.strip(), password=form.password.data)
 
 
 def register(appbuilder) -> None:

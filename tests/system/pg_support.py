@@ -63,8 +63,7 @@ def environment(tmp_path: Path, url: str, **extra: str) -> dict:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("BEIAN_", "SECRET_KEY", "DATABASE_URL"))}
     (tmp_path / "instance").mkdir(exist_ok=True)
-    env.update({"BEIAN_INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": url,
-                "PYTHONPATH": str(ROOT)}, **extra)
+    env.update({"BEIAN_INSTANCE_DIR": str(tmp_path / "instance"), "DATABASE_URL": url}, **extra)
     return env
 
 

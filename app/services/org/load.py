@@ -1,6 +1,5 @@
-"""Load the city's organisation from a file (xlsx or CSV): every row is checked first and the
-whole file is refused, row by row, when any is wrong; otherwise regions and offices are created
-or updated in one transaction. Loading the same file again changes nothing; nothing is deleted."""
+"""Load the city's organisation from an xlsx or CSV file: every row checked first, then all rows
+loaded in one transaction or none; loading the same file again changes nothing; nothing deleted."""
 
 from __future__ import annotations
 

@@ -105,7 +105,6 @@ def create_user_command(username, name, email, role, office_name, unit_credit_co
 
 # Each capability's commands: a module of this package with `register(beian_group)`.
 COMMAND_MODULES = ("app.cli.scheduler", "app.cli.documents", "app.cli.ops", "app.cli.bulk",
-COMMAND_MODULES = ("app.cli.scheduler", "app.cli.documents", "app.cli.ops", "app.cli.bulk",
                    "app.cli.outreach", "app.cli.stats", "app.cli.api", "app.cli.org")
 
 

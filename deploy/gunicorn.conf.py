@@ -37,8 +37,12 @@ max_requests = _int("BEIAN_WEB_MAX_REQUESTS", 5000)
 max_requests_jitter = _int("BEIAN_WEB_MAX_REQUESTS_JITTER", 500)
 # Requests are at most a bulk upload (BEIAN_BULK_MAX_BYTES) and nginx buffers them.
 limit_request_line = 8190
-forwarded_allow_ips = "127.0.0.1,::1"  # ProxyFix (BEIAN_PROXY_HOPS) reads X-Forwarded-*
+# X-Forwarded-* are read by the app (ProxyFix, BEIAN_PROXY_HOPS), wherever nginx runs.
 proc_name = "beian-web"
+# gunicornc's control socket: beian-web.service puts it in its runtime directory; off otherwise
+# (two gunicorns of one user would fight over the default path in $HOME).
+control_socket = os.environ.get("BEIAN_CONTROL_SOCKET", "")
+control_socket_disable = not control_socket
 accesslog = os.environ.get("BEIAN_ACCESS_LOG", "-")  # "-": stdout, i.e. the journal
 errorlog = "-"
 loglevel = os.environ.get("BEIAN_LOG_LEVEL", "info").lower()

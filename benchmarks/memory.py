@@ -61,6 +61,7 @@ def environment(app) -> dict:
 
 
 def second_half_growth(samples: list[tuple[int, float]]) -> float:
+    """RSS at the end minus RSS half-way: near zero on a plateau."""
     middle = samples[len(samples) // 2][1]
     return samples[-1][1] - middle
 
@@ -134,7 +135,8 @@ def scheduler(app, size: int, every: int) -> None:
 
     try:
         time.sleep(1)
-        samples, next_mark, started = [(0, rss_mb(process.pid))], every, time.perf_counter()
+        print(f"scheduler_rss_at_start: {rss_mb(process.pid):.0f} MB (before the app is loaded)")
+        samples, next_mark, started = [], every, time.perf_counter()
         done = 0
         while done < queued:
             if process.poll() is not None:
@@ -145,7 +147,7 @@ def scheduler(app, size: int, every: int) -> None:
                 next_mark += every
             time.sleep(0.2)
         elapsed = time.perf_counter() - started
-        if samples[-1][0] != done:
+        if not samples or samples[-1][0] != done:
             samples.append((done, rss_mb(process.pid)))
         for n, value in samples:
             print(f"scheduler_rss_after_{n}: {value:.0f} MB")

@@ -142,6 +142,13 @@ def test_a_logged_in_user_moves_between_hosts_without_losing_the_session(city):
     FIGURES["requests per host (20 logged-in pages)"] = dict(served)
     assert set(served) == {"host-a", "host-b"}
     assert min(served.values()) >= 5
+    # nginx's request id is the one in the response and in the serving host's JSON access line.
+    request_id, host = response.headers["X-Request-ID"], city.host_of(response)
+    assert len(request_id) == 32
+    time.sleep(0.5)
+    lines = [json.loads(line) for line in city.processes[host].log.read_text().splitlines()
+             if request_id in line and "gunicorn.access" in line]
+    assert [(line["path"], line["status"]) for line in lines] == [("/users/userinfo/", 200)]
 
 
 def test_the_login_limit_is_shared_by_the_hosts_and_kept_per_client_address(city):
@@ -170,7 +177,8 @@ def test_the_login_limit_is_shared_by_the_hosts_and_kept_per_client_address(city
 
 
 def _file_hires(city, count: int) -> list[int]:
-    """File hires through nginx with an API key of a unit; the filings' ids."""
+    """File hires through nginx with an API key of a unit, and queue their documents through
+    host-a; the filings' ids."""
     from app.domain.identifiers import make_citizen_id
 
     credit_code = city.sql("SELECT credit_code FROM unit WHERE status = 'ACTIVE' "
@@ -190,10 +198,11 @@ def _file_hires(city, count: int) -> list[int]:
                                 headers={"Authorization": f"Bearer {key}"})
         assert response.status_code == 201, response.text[:800]
         ids.append(response.json()["id"])
-        # Asking for the document queues it (ahead of the backlog).
+        # Asking for the document queues it (ahead of the backlog) — on one host, host-a.
         path = "/" + response.json()["document_url"].split("/", 3)[-1].lstrip("/") \
             if "://" in response.json()["document_url"] else response.json()["document_url"]
-        asked = session.get(f"{city.base}{path}", timeout=60,
+        host_a = f"http://127.0.0.1:{city.host_ports['host-a']}"
+        asked = session.get(f"{host_a}{path}", timeout=60,
                             headers={"Authorization": f"Bearer {key}"})
         assert asked.status_code in (200, 202), (asked.status_code, asked.text[:500])
     return ids
@@ -244,7 +253,7 @@ import json, time, datetime
 from run import app
 from app.jobs import jobs
 from app.jobs.scheduler import run_claimed
-job = next(j for j in jobs(app) if j.cron)
+job = next(j for j in jobs(app) if j.name.startswith("stats") and j.cron)
 time.sleep(max(0, {start_at} - time.time()))
 result = run_claimed(app, job, at=datetime.datetime.fromisoformat("{at.isoformat()}"))
 print(json.dumps({{"job": job.name, "ran": result is not None}}))

@@ -29,7 +29,7 @@ from app.api.serializers import (
 )
 from app.domain.codelists import FORM_FULL_TIME
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 from app.domain.identifiers import validate_citizen_id
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
@@ -195,7 +195,7 @@ class EmploymentApi(BeianApi):
         page, size = _page(query)
         stmt = select(Employment).where(Employment.unit_id == unit.id)
         if query["active"]:
-            from app.domain.filing_rules import EmploymentStatus
+            from app.domain.filings import EmploymentStatus
 
             stmt = stmt.where(Employment.status == EmploymentStatus.ACTIVE)
         count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0

@@ -8,7 +8,7 @@ import datetime
 
 from marshmallow import EXCLUDE, RAISE, Schema, ValidationError, fields, validate
 
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 
 MAX_ID = 2**31 - 1
 MIN_DATE = datetime.date(1900, 1, 1)

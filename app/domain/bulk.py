@@ -25,7 +25,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.domain.identifiers import validate_citizen_id, validate_credit_code
 
 __all__ = [

@@ -34,7 +34,7 @@ from app.domain.bulk import (
 )
 from app.domain.bulk_files import FileLimits, read_table, sniff
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 from app.extensions import db
 from app.models.bulk import ApprovalState, BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Channel, Filing
@@ -462,7 +462,7 @@ def return_district(actor: fs.Actor, batch_id, reason_code: str, message: str) -
 
 def _request_decision(actor: fs.Actor, batch_id, action: str, reason_code: str | None = None,
                       message: str | None = None) -> BulkBatch:
-    from app.domain.filing_rules import check_return_reason
+    from app.domain.filings import check_return_reason
 
     batch = batch_for(actor, batch_id)
     if action == RETURN:

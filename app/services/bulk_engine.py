@@ -28,7 +28,7 @@ from app.domain.bulk import (
 )
 from app.domain.codelists import FORM_FULL_TIME
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
 from app.models.filings import Employment, Filing

@@ -14,7 +14,7 @@ from openpyxl.utils import get_column_letter, quote_sheetname
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from app.domain.bulk import COLUMNS, ERROR_COLUMN_HEADER, CodeLookup, cell_text
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.services.tabular import UTF8_BOM, csv_bytes, safe_cell, xlsx_bytes
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

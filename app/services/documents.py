@@ -50,7 +50,7 @@ from app.domain.documents import (
     verification_state,
 )
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus
+from app.domain.filings import FilingStatus
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
 from app.models.documents import Document, DocumentBatch, DocumentBatchItem, JobClaim
@@ -844,7 +844,7 @@ NOT_FOUND = Verification(VerificationState.NOT_FOUND)
 
 
 def current_version(filing: Filing) -> Filing:
-    from app.services.filings import history
+    from app.queries.filings import history
 
     return history(filing)[-1]
 

@@ -16,7 +16,7 @@ from werkzeug.utils import import_string
 
 from app.domain import individuals as rules
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus
+from app.domain.filings import EmploymentStatus
 from app.domain.identifiers import validate_citizen_id, validate_mobile
 from app.domain.individuals import (
     ChangeField,
@@ -351,7 +351,7 @@ def resolve_dispute(dispute_id, staff_jurisdiction: Jurisdiction, staff_user, *,
         if dispute.status != DisputeStatus.OPEN:
             raise DomainError("DISPUTE_CLOSED", "该异议已处理。", "Already resolved.")
         if corrected:
-            from app.services.filings import history
+            from app.queries.filings import history
 
             current = history(dispute.filing)[-1]
             if current.id == dispute.filing_id:

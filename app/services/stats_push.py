@@ -16,7 +16,7 @@ from sqlalchemy import case, func, select
 
 from app.domain import stats as ds
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.extensions import db
 from app.models.codes import TerminationReason
 from app.models.filings import Employment, Filing

@@ -19,7 +19,7 @@ from sqlalchemy import select
 
 from app.domain.bulk import COLUMNS, MODE_ALL_OR_NOTHING, MODE_VALID_ONLY
 from app.domain.errors import DomainError
-from app.domain.filing_rules import RETURN_REASONS, FilingStatus, FilingType
+from app.domain.filings import RETURN_REASONS, FilingStatus, FilingType
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow, RowStatus

@@ -18,7 +18,7 @@ from flask_appbuilder.security.decorators import has_access
 from sqlalchemy import func, select
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import (
+from app.domain.filings import (
     RETURN_REASONS,
     EmploymentStatus,
     FilingStatus,
@@ -29,6 +29,8 @@ from app.extensions import db
 from app.models.filings import Employment, Filing, FilingAttachment, Notice
 from app.models.org import Office
 from app.models.units import Unit, UnitStatus
+from app.queries import filings as filing_queries
+from app.queries import roster as roster_queries
 from app.services import filings as filing_service
 from app.services.audit import record_access
 from app.services.filings import (
@@ -178,7 +180,7 @@ class UnitFilingPages:
 
     def roster_page(self, unit: Unit):
         page = max(request.args.get("page", 1, type=int), 1)
-        employments = filing_service.roster(unit.id).all()
+        employments = roster_queries.roster(unit.id).all()
         total = len(employments)
         shown = employments[(page - 1) * ROSTER_PAGE_SIZE: page * ROSTER_PAGE_SIZE]
         return self.render_page("roster.html", unit, employments=shown, total=total,
@@ -212,7 +214,7 @@ class UnitFilingPages:
         filing = self.filing_of(unit, filing_id)
         cancel_form = CancelForm() if self.may_cancel_returned else None
         return self.render_page("filing.html", unit, filing=filing,
-                                versions=filing_service.history(filing), cancel_form=cancel_form,
+                                versions=filing_queries.history(filing), cancel_form=cancel_form,
                                 may_resubmit=filing.status == FilingStatus.RETURNED)
 
     def attachment_file(self, unit: Unit, filing_id: int, attachment_id: int):

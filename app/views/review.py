@@ -24,7 +24,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from wtforms import SelectField
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import (
+from app.domain.filings import (
     CORRECTION_FIELD_LABELS,
     OFFICE_LEVEL_CITY,
     OFFICE_LEVEL_DISTRICT,
@@ -44,6 +44,7 @@ from app.models.codes import ContractType, EmploymentForm, TerminationReason
 from app.models.filings import CorrectionRule, Filing, FilingAttachment, Notice
 from app.models.org import OfficeLevel
 from app.models.units import Unit
+from app.queries import filings as filing_queries
 from app.queries.jurisdiction import Jurisdiction
 from app.services import filings as fs
 from app.services.audit import pending_changes, record, record_access
@@ -338,7 +339,7 @@ class FilingView(JurisdictionModelView):  # 备案记录
     def show(self, pk):
         filing = self._get_in_jurisdiction(pk)
         actor = fs.Actor.of(g.user)
-        chain = fs.history(filing)
+        chain = filing_queries.history(filing)
         versions = {f.id: f.version for f in chain}
         entries = list(db.session.scalars(
             select(AuditLog).where(AuditLog.object_type == "filing",

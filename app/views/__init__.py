@@ -27,16 +27,14 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views import (
         api,
         bulk,
-        counter,
         documents,
+        filings,
         individuals,
         outreach,
-        portal,
         registration,
-        review,
         stats,
     )
 
-    for module in (portal, counter, review, registration, documents, individuals, bulk,
+    for module in (filings, registration, documents, individuals, bulk,
                    outreach, stats, api):
         module.register(appbuilder)

@@ -118,10 +118,10 @@ def renewal_input(record: Mapping[str, object], *, employment_id) -> RenewalInpu
 
 
 def transfer_input(record: Mapping[str, object], *, employment_id) -> TransferInput:
-    """A transfer from a record with to_unit (credit code), transfer_date, contract_type,
+    """A transfer from a record with to_unit_credit_code, transfer_date, contract_type,
     contract_end, job_title, note."""
     return TransferInput(
-        employment_id=employment_id, to_unit_credit_code=_text(record, "to_unit").upper(),
+        employment_id=employment_id, to_unit_credit_code=_text(record, "to_unit_credit_code").upper(),
         transfer_date=_value(record, "transfer_date"),
         contract_type_code=_code(record, "contract_type") or CONTRACT_FIXED,
         contract_end=_value(record, "contract_end"), job_title=_text(record, "job_title"),

@@ -1,6 +1,6 @@
 """Counter entry (窗口代办): staff file on behalf of a unit in their jurisdiction.
 
-The same pages as the employer portal (app.views.portal.UnitFilingPages) with the unit named in
+The same pages as the employer portal (app.views.filings.pages.UnitFilingPages) with the unit named in
 the URL and checked against the staff member's jurisdiction on every request. The service takes
 the channel (窗口) and the handling office from the staff user."""
 
@@ -15,7 +15,7 @@ from sqlalchemy import or_, select
 from app.extensions import db
 from app.models.units import Unit
 from app.queries.jurisdiction import jurisdiction_of
-from app.views.portal import UNIT_STATUS_CLASSES, UnitFilingPages
+from app.views.filings.pages import UNIT_STATUS_CLASSES, UnitFilingPages
 
 SEARCH_LIMIT = 50
 

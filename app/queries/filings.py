@@ -85,9 +85,9 @@ def list_filings(jurisdiction: Jurisdiction, flt: FilingFilter = FilingFilter(),
     return offset_page(stmt, (Filing.id.desc(),), page=page, size=size, count_cap=count_cap)
 
 
-def pending_query(jurisdiction_clause, status: FilingStatus) -> Select:
-    """A review queue: the filings in ``status`` under a jurisdiction clause."""
-    return select(Filing).where(Filing.status == status, jurisdiction_clause)
+def filings_of_district(region_id: int):
+    """SQL clause: filings of units in one district (the district office's approvals)."""
+    return Filing.unit_id.in_(select(Unit.id).where(Unit.district_id == region_id))
 
 
 def history(filing: Filing) -> list[Filing]:

@@ -1,13 +1,15 @@
-"""An employer's employees (在职人员名单): a unit's employments, newest first."""
+"""An employer's employees (在职人员名单) and the other figures of a unit's home page."""
 
 from __future__ import annotations
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.domain.filings import EmploymentStatus
+from app.domain.filings import EmploymentStatus, FilingStatus
 from app.extensions import db
-from app.models.filings import Employment
+from app.models.filings import Employment, Filing, Notice
+from app.models.org import Office
+from app.queries.filings import PENDING_STATUSES
 
 
 def roster(unit_id: int, *, active=True, limit: int | None = None, offset: int = 0):
@@ -20,3 +22,31 @@ def roster(unit_id: int, *, active=True, limit: int | None = None, offset: int =
     if limit is not None:
         stmt = stmt.limit(limit)
     return db.session.scalars(stmt)
+
+
+def unit_counts(unit_id: int) -> dict[str, int]:
+    """The figures of a unit's home page: its active employees, filings waiting for staff, and
+    filings returned to it."""
+    def count(stmt) -> int:
+        return db.session.scalar(stmt) or 0
+
+    return {
+        "active": count(select(func.count(Employment.id)).where(
+            Employment.unit_id == unit_id, Employment.status == EmploymentStatus.ACTIVE)),
+        "pending": count(select(func.count(Filing.id)).where(
+            Filing.unit_id == unit_id, Filing.status.in_(PENDING_STATUSES))),
+        "returned": count(select(func.count(Filing.id)).where(
+            Filing.unit_id == unit_id, Filing.status == FilingStatus.RETURNED)),
+    }
+
+
+def unit_notices(unit_id: int, limit: int) -> list[Notice]:
+    """The portal notices of a unit, newest first."""
+    return list(db.session.scalars(select(Notice).where(
+        Notice.unit_id == unit_id, Notice.channel == "portal")
+        .order_by(Notice.id.desc()).limit(limit)))
+
+
+def district_office(unit) -> Office | None:
+    """The office of the unit's district (whom the employer contacts)."""
+    return db.session.scalar(select(Office).where(Office.region_id == unit.district_id))

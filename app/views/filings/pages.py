@@ -9,19 +9,16 @@ from collections.abc import Callable
 from functools import partial
 
 from flask import abort, flash, redirect, request, send_file, url_for
-from sqlalchemy import func, select
 
 from app.domain.errors import DomainError
 from app.domain.filings import (
     RETURN_REASONS,
-    EmploymentStatus,
     FilingStatus,
     FilingType,
     ReviewFlags,
 )
 from app.extensions import db
-from app.models.filings import Employment, Filing, FilingAttachment, Notice
-from app.models.org import Office
+from app.models.filings import Employment, Filing, FilingAttachment
 from app.models.units import Unit, UnitStatus
 from app.queries import filings as filing_queries
 from app.queries import roster as roster_queries
@@ -29,7 +26,6 @@ from app.queries.filings import FilingFilter, list_filings
 from app.services import filings as filing_service
 from app.services.audit import record_access
 from app.services.filings import (
-    PENDING_STATUSES,
     RESUBMIT_FIELDS,
     RESUBMIT_TARGETS,
     Actor,
@@ -152,24 +148,9 @@ class UnitFilingPages:
 
     # -- read pages --------------------------------------------------------------------------
     def home_page(self, unit: Unit):
-        def count(stmt):
-            return db.session.scalar(stmt) or 0
-
-        counts = {
-            "active": count(select(func.count(Employment.id)).where(
-                Employment.unit_id == unit.id, Employment.status == EmploymentStatus.ACTIVE)),
-            "pending": count(select(func.count(Filing.id)).where(
-                Filing.unit_id == unit.id, Filing.status.in_(PENDING_STATUSES))),
-            "returned": count(select(func.count(Filing.id)).where(
-                Filing.unit_id == unit.id, Filing.status == FilingStatus.RETURNED)),
-        }
-        notices = db.session.scalars(select(Notice).where(
-            Notice.unit_id == unit.id, Notice.channel == "portal")
-            .order_by(Notice.id.desc()).limit(5)).all()
-        district_office = db.session.scalar(select(Office).where(
-            Office.region_id == unit.district_id))
-        return self.render_page("home.html", unit, counts=counts, notices=notices,
-                                district_office=district_office)
+        return self.render_page("home.html", unit, counts=roster_queries.unit_counts(unit.id),
+                                notices=roster_queries.unit_notices(unit.id, 5),
+                                district_office=roster_queries.district_office(unit))
 
     def roster_page(self, unit: Unit):
         page = max(request.args.get("page", 1, type=int), 1)
@@ -208,10 +189,8 @@ class UnitFilingPages:
                          as_attachment=True, download_name=attachment.filename)
 
     def notices_page(self, unit: Unit):
-        notices = db.session.scalars(select(Notice).where(
-            Notice.unit_id == unit.id, Notice.channel == "portal")
-            .order_by(Notice.id.desc()).limit(200)).all()
-        return self.render_page("notices.html", unit, notices=notices)
+        return self.render_page("notices.html", unit,
+                                notices=roster_queries.unit_notices(unit.id, 200))
 
     # -- the four filings --------------------------------------------------------------------
     def _filing_form(self, unit: Unit, form: FilingForm, make_input: Callable[[], object], *,

@@ -3,7 +3,6 @@ UnitFilingPages (app.views.filings.pages)."""
 
 from __future__ import annotations
 
-from flask import g
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
@@ -12,6 +11,7 @@ from app.extensions import db
 from app.models.units import Unit
 from app.views.base import found_or_404
 from app.views.filings.pages import UnitFilingPages
+from app.web import current_actor
 
 
 class EmployerPortalView(UnitFilingPages, BaseView):
@@ -30,7 +30,8 @@ class EmployerPortalView(UnitFilingPages, BaseView):
     }
 
     def scoped_unit(self, unit_id=None) -> Unit:
-        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
+        unit_id = getattr(current_actor().user, "unit_id", None)
+        return found_or_404(db.session.get(Unit, unit_id) if unit_id else None)
 
     def unit_url_args(self, unit: Unit) -> dict:
         return {}

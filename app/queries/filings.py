@@ -10,7 +10,8 @@ from sqlalchemy import Select, false, select, true
 from sqlalchemy.orm import selectinload
 
 from app.domain.filings import FilingStatus, FilingType
-from app.extensions import db
+from app.extensions import appbuilder, db
+from app.models.audit import AuditLog
 from app.models.filings import Filing
 from app.models.units import Unit
 from app.queries.jurisdiction import Jurisdiction
@@ -95,3 +96,23 @@ def history(filing: Filing) -> list[Filing]:
     root = filing.root_id or filing.id
     return list(db.session.scalars(select(Filing).where(
         (Filing.id == root) | (Filing.root_id == root)).order_by(Filing.version)))
+
+
+def audit_entries(filing_ids) -> list[AuditLog]:
+    """The audit entries of these filings (the versions of one filing), oldest first."""
+    return list(db.session.scalars(
+        select(AuditLog).where(AuditLog.object_type == "filing",
+                               AuditLog.object_id.in_([str(i) for i in filing_ids]))
+        .order_by(AuditLog.id)))
+
+
+def user_names(ids) -> dict[int, str]:
+    """User id → "name（username）" of the users who submitted, decided or cancelled."""
+    model = appbuilder.sm.user_model
+    ids = {i for i in ids if i}
+    if not ids:
+        return {}
+    rows = db.session.execute(select(model.id, model.username, model.first_name)
+                              .where(model.id.in_(ids)))
+    return {uid: f"{first}（{username}）" if first else username
+            for uid, username, first in rows}

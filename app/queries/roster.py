@@ -10,18 +10,17 @@ from app.extensions import db
 from app.models.filings import Employment, Filing, Notice
 from app.models.org import Office
 from app.queries.filings import PENDING_STATUSES
+from app.queries.page import Page, offset_page
 
 
-def roster(unit_id: int, *, active=True, limit: int | None = None, offset: int = 0):
+def roster(unit_id: int, *, active=True, page: int = 1, size: int = 50) -> Page:
     """A unit's employees (current by default), newest first, persons loaded in the same query."""
     stmt = (select(Employment).options(joinedload(Employment.person))
             .where(Employment.unit_id == unit_id))
     if active:
         stmt = stmt.where(Employment.status == EmploymentStatus.ACTIVE)
-    stmt = stmt.order_by(Employment.start_date.desc(), Employment.id.desc()).offset(offset)
-    if limit is not None:
-        stmt = stmt.limit(limit)
-    return db.session.scalars(stmt)
+    return offset_page(stmt, (Employment.start_date.desc(), Employment.id.desc()),
+                       page=page, size=size)
 
 
 def unit_counts(unit_id: int) -> dict[str, int]:

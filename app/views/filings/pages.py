@@ -154,11 +154,9 @@ class UnitFilingPages:
 
     def roster_page(self, unit: Unit):
         page = max(request.args.get("page", 1, type=int), 1)
-        employments = roster_queries.roster(unit.id).all()
-        total = len(employments)
-        shown = employments[(page - 1) * ROSTER_PAGE_SIZE: page * ROSTER_PAGE_SIZE]
-        return self.render_page("roster.html", unit, employments=shown, total=total,
-                                page=page, pages_count=max(-(-total // ROSTER_PAGE_SIZE), 1))
+        found = roster_queries.roster(unit.id, page=page, size=ROSTER_PAGE_SIZE)
+        return self.render_page("roster.html", unit, employments=found.items, total=found.count,
+                                page=page, pages_count=max(-(-found.count // ROSTER_PAGE_SIZE), 1))
 
     def filings_page(self, unit: Unit):
         flt = FilingFilter(unit_id=unit.id, filing_type=request.args.get("type", ""),

@@ -16,7 +16,6 @@ from flask_appbuilder.models.filters import BaseFilter
 from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from markupsafe import Markup
-from sqlalchemy import select
 
 from app.domain.errors import DomainError
 from app.domain.filings import (
@@ -28,7 +27,6 @@ from app.domain.filings import (
 from app.domain.filings.errors import FILING_ALREADY_DECIDED
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
-from app.models.audit import AuditLog
 from app.models.filings import Filing, FilingAttachment
 from app.queries import filings as filing_queries
 from app.queries.filings import filings_in
@@ -160,19 +158,6 @@ def audit_changes(before: dict | None, after: dict | None, versions: dict) -> li
              _shown(k, after.get(k), versions) if after else "") for k in keys]
 
 
-def _user_names(ids) -> dict[int, str]:
-    from app.extensions import appbuilder
-
-    model = appbuilder.sm.user_model
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    rows = db.session.execute(select(model.id, model.username, model.first_name)
-                              .where(model.id.in_(ids)))
-    return {uid: f"{first}（{username}）" if first else username
-            for uid, username, first in rows}
-
-
 def _row_version() -> int:
     """The row_version the decision was made on (hidden field): required, an integer."""
     try:
@@ -221,11 +206,8 @@ class FilingView(JurisdictionModelView):  # 备案记录
         actor = current_actor()
         chain = filing_queries.history(filing)
         versions = {f.id: f.version for f in chain}
-        entries = list(db.session.scalars(
-            select(AuditLog).where(AuditLog.object_type == "filing",
-                                   AuditLog.object_id.in_([str(i) for i in versions]))
-            .order_by(AuditLog.id)))
-        users = _user_names(uid for f in chain for uid in
+        entries = filing_queries.audit_entries(versions)
+        users = filing_queries.user_names(uid for f in chain for uid in
                             (f.submitted_by_id, f.decided_by_id, f.cancelled_by_id))
         may = {name: self.appbuilder.sm.has_access(f"can_{name}", self.class_permission_name)
                for name in ("review", "correct", "cancel", "attachment")}

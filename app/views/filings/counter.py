@@ -10,10 +10,10 @@ from flask import abort, request
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models.units import Unit
+from app.queries.counter import units_matching
 from app.views.filings.pages import UNIT_STATUS_CLASSES, UnitFilingPages
 from app.web import current_actor
 
@@ -48,11 +48,7 @@ class CounterView(UnitFilingPages, BaseView):
         """Pick a unit of the jurisdiction by name or credit code (credit codes are not
         personal data: a GET query string is fine)."""
         query = (request.values.get("q") or "").strip()
-        stmt = select(Unit).where(current_actor().jurisdiction.unit_clause())
-        if query:
-            stmt = stmt.where(or_(Unit.credit_code == query.upper(),
-                                  Unit.name.contains(query, autoescape=True)))
-        units = db.session.scalars(stmt.order_by(Unit.name).limit(SEARCH_LIMIT)).all()
+        units = units_matching(current_actor().jurisdiction, query, limit=SEARCH_LIMIT)
         return self.render_template("portal/counter_index.html", query=query, units=units,
                                     limit=SEARCH_LIMIT, unit_status_class=UNIT_STATUS_CLASSES,
                                     office=current_actor().office)

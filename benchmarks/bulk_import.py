@@ -25,7 +25,7 @@ def workbook(size: int, offset: int) -> bytes:
     from openpyxl import Workbook
 
     from app.domain.bulk.columns import COLUMNS
-    from app.domain.filing_rules import FilingType
+    from app.domain.filings import FilingType
     from app.domain.identifiers import make_citizen_id
 
     columns = COLUMNS[FilingType.HIRE]

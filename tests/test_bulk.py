@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 from sqlalchemy import update as sa_update
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from tests.test_bulk_helpers import (
     FAR,
     TODAY,

@@ -14,7 +14,7 @@ import openpyxl
 from sqlalchemy import func, select
 
 from app.domain.bulk.columns import COLUMNS
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 from app.domain.identifiers import citizen_id_check_char
 from tests.conftest import PASSWORD, login
 from tests.test_bulk_helpers import FAR, TODAY, fresh_ids, new_unit, purge_unit
@@ -148,7 +148,7 @@ def _scenario(app, client_for, unit_id, username):
     fixed = process(app, fixed_id)
     assert fixed.status.name == "FILED" and fixed.filed == SIZE
     with app.app_context():
-        from app.domain.filing_rules import EmploymentStatus
+        from app.domain.filings import EmploymentStatus
         from app.extensions import db
         from app.models.filings import Employment
 

@@ -9,7 +9,7 @@ import re
 import pytest
 from sqlalchemy import func, select
 
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from tests.test_bulk_helpers import actor, file_batch, hire_rows, upload_and_check, xlsx_of
 
 HIRE = FilingType.HIRE

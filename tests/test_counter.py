@@ -40,7 +40,7 @@ def filing_count(app) -> int:
 
 def test_street_staff_file_a_hire_at_the_counter_for_a_unit_in_their_street(app, client_for,
                                                                           known):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.extensions import db
     from app.models.filings import Channel, Filing
     from app.models.org import Office, Region

@@ -154,7 +154,7 @@ def _filings_of_every_type(known):
 @pytest.fixture(scope="module")
 def rendered(app):
     """One filed filing of each type and its rendered, signed PDF."""
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.models.units import Unit
     from tests.conftest import KNOWN, pk_of
 
@@ -567,7 +567,7 @@ def test_a_transfer_receipt_also_belongs_to_the_receiving_unit(app, client_for, 
 
 
 def test_a_filing_that_was_never_filed_has_no_document(app, client_for, known):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
 
     with app.app_context():
         first = hire(known["unit_in"])

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus, FilingStatus
+from app.domain.filings import EmploymentStatus, FilingStatus
 from app.domain.identifiers import make_citizen_id, make_credit_code
 
 _seq = itertools.count(300)
@@ -468,7 +468,9 @@ def test_city_corrects_an_id_number_and_the_history_keeps_both_versions(ctx):
     assert filing.status == FilingStatus.SUPERSEDED
     assert new.status == FilingStatus.FILED and new.supersedes_id == filing.id
     assert new.person.citizen_id == right and new.person.birth_date == datetime.date(1992, 3, 5)
-    assert [v.person_citizen_id for v in fs.history(new)] == [wrong, right]
+    from app.queries.filings import history
+
+    assert [v.person_citizen_id for v in history(new)] == [wrong, right]
     from app.extensions import db
 
     entry = db.session.scalar(select(AuditLog).where(

@@ -103,7 +103,7 @@ def employment_of(app, filing_id):
 # -- hire -------------------------------------------------------------------------------------
 
 def test_employer_hire_is_filed_at_once_and_the_receipt_is_shown(app, employer):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.models.filings import Channel, Filing
 
     data = hire_form()
@@ -186,7 +186,7 @@ def test_hire_form_carries_a_fresh_submission_key_and_the_csrf_field(employer):
 # -- renewal, transfer, termination ------------------------------------------------------------
 
 def test_renewal_extends_the_contract(app, employer):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.models.filings import Employment, Filing
 
     filing_id, _ = hire(employer)
@@ -235,7 +235,7 @@ def sister_unit(app, status_name="ACTIVE"):
 
 
 def test_transfer_to_a_sister_unit_moves_the_employee(app, employer):
-    from app.domain.filing_rules import EmploymentStatus, FilingStatus
+    from app.domain.filings import EmploymentStatus, FilingStatus
     from app.models.filings import Employment, Filing
 
     sister_id, sister_code = sister_unit(app)
@@ -254,7 +254,7 @@ def test_transfer_to_a_sister_unit_moves_the_employee(app, employer):
 
 
 def test_transfer_to_an_unknown_unit_is_refused_on_the_credit_code(app, employer):
-    from app.domain.filing_rules import EmploymentStatus
+    from app.domain.filings import EmploymentStatus
     from app.models.filings import Employment
 
     filing_id, _ = hire(employer)
@@ -298,7 +298,7 @@ def test_economic_layoff_without_an_attachment_is_refused(app, employer):
 
 
 def test_economic_layoff_with_a_pdf_waits_for_attachment_review(app, employer):
-    from app.domain.filing_rules import EmploymentStatus, FilingStatus
+    from app.domain.filings import EmploymentStatus, FilingStatus
     from app.models.filings import Employment, Filing
 
     filing_id, _ = hire(employer)
@@ -330,7 +330,7 @@ def test_economic_layoff_with_a_pdf_waits_for_attachment_review(app, employer):
 
 
 def test_mutual_termination_is_filed_and_ends_the_employment(app, employer):
-    from app.domain.filing_rules import EmploymentStatus, FilingStatus
+    from app.domain.filings import EmploymentStatus, FilingStatus
     from app.models.filings import Employment, Filing
 
     filing_id, _ = hire(employer)
@@ -345,7 +345,7 @@ def test_mutual_termination_is_filed_and_ends_the_employment(app, employer):
     ("大文件.pdf", PDF + b"0" * (5 * 1024 * 1024), "ATTACHMENT_TOO_LARGE"),
 ])
 def test_bad_attachment_is_refused_and_nothing_saved(app, employer, name, data, code):
-    from app.domain.filing_rules import EmploymentStatus
+    from app.domain.filings import EmploymentStatus
     from app.models.filings import Employment, Filing, FilingAttachment
 
     filing_id, _ = hire(employer)
@@ -381,7 +381,7 @@ def foreign_hire(app, known):
 
 @pytest.mark.parametrize("action", ["renew", "transfer", "terminate"])
 def test_employment_of_another_unit_is_404(app, employer, foreign_hire, action):
-    from app.domain.filing_rules import EmploymentStatus
+    from app.domain.filings import EmploymentStatus
     from app.models.filings import Employment
 
     _, employment_id = foreign_hire
@@ -451,7 +451,7 @@ def test_portal_home_says_plainly_that_a_pending_unit_awaits_district_approval(
 
 
 def test_portal_home_counts_active_employees(app, employer, known):
-    from app.domain.filing_rules import EmploymentStatus
+    from app.domain.filings import EmploymentStatus
     from app.models.filings import Employment
 
     hire(employer)
@@ -483,7 +483,7 @@ def returned_termination(app, employer):
 
 def test_returned_filing_shows_the_reason_and_can_be_resubmitted(app, employer,
                                                                  returned_termination):
-    from app.domain.filing_rules import EmploymentStatus, FilingStatus
+    from app.domain.filings import EmploymentStatus, FilingStatus
     from app.models.filings import Employment, Filing
 
     termination_id, employment_id = returned_termination
@@ -514,7 +514,7 @@ def test_resubmission_cannot_change_fields_outside_the_resubmit_list(app, employ
 
 
 def test_employer_cancels_a_returned_filing_with_a_reason(app, employer, returned_termination):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.models.filings import Filing
 
     termination_id, _ = returned_termination
@@ -525,7 +525,7 @@ def test_employer_cancels_a_returned_filing_with_a_reason(app, employer, returne
 
 
 def test_employer_cannot_cancel_a_filed_filing(app, employer):
-    from app.domain.filing_rules import FilingStatus
+    from app.domain.filings import FilingStatus
     from app.models.filings import Filing
 
     filing_id, _ = hire(employer)

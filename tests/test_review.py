@@ -389,7 +389,7 @@ def test_review_queue_lists_pending_filings_in_the_jurisdiction_oldest_first(app
 
 
 def test_review_queue_is_paged(app, client_for, monkeypatch):
-    from app.views import review
+    from app.views.filings import queues as review
 
     for _ in range(3):
         pending_termination(app)

@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import base64
 import binascii
-import datetime
 import io
 
 from flask import g, send_file
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from app.api import errors as E
 from app.api import schemas as S
@@ -28,9 +27,8 @@ from app.api.serializers import (
     unit_dict,
 )
 from app.domain.api import CODE_UNKNOWN, INVALID_BASE64
-from app.domain.codelists import FORM_FULL_TIME
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingType
 from app.domain.identifiers import validate_citizen_id
 from app.domain.shared_errors import (
     EMPLOYMENT_NOT_FOUND,
@@ -44,16 +42,16 @@ from app.models.codes import ContractType, EducationLevel, EmploymentForm, Termi
 from app.models.filings import Employment, Filing
 from app.models.people import Person
 from app.models.units import Unit
+from app.queries.filings import FilingFilter, list_filings
 from app.services import filings as filing_service
 from app.services.filings import (
-    PENDING_STATUSES,
     RESUBMIT_TARGETS,
     Actor,
-    HireInput,
-    RenewalInput,
-    TerminationInput,
-    TransferInput,
     Upload,
+    hire_input,
+    renewal_input,
+    termination_input,
+    transfer_input,
 )
 from app.services.persons.lookup import record_lookup
 
@@ -97,6 +95,12 @@ def _code(field: str, value: str | None) -> str | None:
     if row is None or not row.active:
         raise CODE_UNKNOWN(field=field, label=S.LABELS[field], value=value, field_name=field)
     return value
+
+
+def _checked_codes(body: dict) -> dict:
+    """The body with its code fields checked against the code lists (the mapper does the rest)."""
+    return {name: _code(name, value) if name in CODE_MODELS else value
+            for name, value in body.items()}
 
 
 def _uploads(items) -> list[Upload]:
@@ -192,7 +196,7 @@ class EmploymentApi(BeianApi):
         page, size = _page(query)
         stmt = select(Employment).where(Employment.unit_id == unit.id)
         if query["active"]:
-            from app.domain.filing_rules import EmploymentStatus
+            from app.domain.filings import EmploymentStatus
 
             stmt = stmt.where(Employment.status == EmploymentStatus.ACTIVE)
         count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
@@ -238,18 +242,7 @@ class FilingApi(BeianApi):
               status=201)
     def hire(self, body, idempotency_key=None):
         act = actor()
-        inp = HireInput(
-            unit_id=_unit_id_for(act, body.get("unit_id")), citizen_id=body["citizen_id"],
-            name=body["name"].strip(), start_date=body["start_date"],
-            phone=(body.get("phone") or "").strip(),
-            education_code=_code("education", body.get("education")),
-            employment_form_code=_code("employment_form", body.get("employment_form"))
-            or FORM_FULL_TIME,
-            hours_per_day=body.get("hours_per_day"), hours_per_week=body.get("hours_per_week"),
-            probation_months=body.get("probation_months"),
-            contract_type_code=_code("contract_type", body.get("contract_type")) or "FIXED",
-            contract_start=body.get("contract_start"), contract_end=body.get("contract_end"),
-            job_title=body.get("job_title") or "", note=body.get("note") or "")
+        inp = hire_input(_checked_codes(body), unit_id=_unit_id_for(act, body.get("unit_id")))
         uploads = _uploads(body.get("attachments"))
         return self._created(filing_service.submit(inp, act, idempotency_key=idempotency_key,
                                                    attachments=uploads))
@@ -258,10 +251,7 @@ class FilingApi(BeianApi):
     @endpoint("write", summary="合同续订备案", body=S.RenewalRequestSchema,
               response=S.FilingSchema, status=201)
     def renewal(self, body, idempotency_key=None):
-        inp = RenewalInput(employment_id=body["employment_id"],
-                           contract_type_code=_code("contract_type", body["contract_type"]),
-                           contract_start=body.get("contract_start"),
-                           contract_end=body.get("contract_end"), note=body.get("note") or "")
+        inp = renewal_input(_checked_codes(body), employment_id=body["employment_id"])
         return self._created(filing_service.submit(inp, actor(),
                                                    idempotency_key=idempotency_key))
 
@@ -269,13 +259,7 @@ class FilingApi(BeianApi):
     @endpoint("write", summary="市内调动备案", body=S.TransferRequestSchema,
               response=S.FilingSchema, status=201)
     def transfer(self, body, idempotency_key=None):
-        inp = TransferInput(employment_id=body["employment_id"],
-                            to_unit_credit_code=body["to_unit_credit_code"],
-                            transfer_date=body["transfer_date"],
-                            contract_type_code=_code("contract_type", body.get("contract_type"))
-                            or "FIXED",
-                            contract_end=body.get("contract_end"),
-                            job_title=body.get("job_title") or "", note=body.get("note") or "")
+        inp = transfer_input(_checked_codes(body), employment_id=body["employment_id"])
         return self._created(filing_service.submit(inp, actor(),
                                                    idempotency_key=idempotency_key))
 
@@ -283,10 +267,7 @@ class FilingApi(BeianApi):
     @endpoint("write", summary="退工备案", body=S.TerminationRequestSchema,
               response=S.FilingSchema, status=201)
     def termination(self, body, idempotency_key=None):
-        inp = TerminationInput(
-            employment_id=body["employment_id"], end_date=body["end_date"],
-            termination_reason_code=_code("termination_reason", body.get("termination_reason")),
-            note=body.get("note") or "")
+        inp = termination_input(_checked_codes(body), employment_id=body["employment_id"])
         uploads = _uploads(body.get("attachments"))
         return self._created(filing_service.submit(inp, actor(), idempotency_key=idempotency_key,
                                                    attachments=uploads))
@@ -295,38 +276,15 @@ class FilingApi(BeianApi):
     @endpoint("read", summary="备案列表（按类型、状态、提交日期、回执号筛选）",
               query=S.FilingQuerySchema, response=S.FilingListSchema)
     def get_list(self, query):
-        act = actor()
         page, size = _page(query)
-        stmt = select(Filing)
-        if act.jurisdiction.scope == "unit":
-            stmt = stmt.where(Filing.unit_id == act.jurisdiction.unit_id)
-        elif not act.jurisdiction.is_city_wide:
-            stmt = stmt.join(Unit, Filing.unit_id == Unit.id).where(
-                act.jurisdiction.unit_clause())
-        if query.get("unit_id") is not None:
-            stmt = stmt.where(Filing.unit_id == query["unit_id"])
-        if query.get("type"):
-            stmt = stmt.where(Filing.filing_type == FilingType[query["type"]])
-        status = query.get("status")
-        if status == "PENDING":
-            stmt = stmt.where(Filing.status.in_(PENDING_STATUSES))
-        elif status:
-            stmt = stmt.where(Filing.status == FilingStatus[status])
-        if query.get("date_from"):
-            stmt = stmt.where(Filing.submitted_at >= datetime.datetime.combine(
-                query["date_from"], datetime.time.min))
-        if query.get("date_to"):
-            stmt = stmt.where(Filing.submitted_at < datetime.datetime.combine(
-                query["date_to"] + datetime.timedelta(days=1), datetime.time.min))
-        if query.get("receipt_number"):
-            stmt = stmt.where(Filing.receipt_number == query["receipt_number"].strip().upper())
-        count = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = db.session.scalars(stmt.options(selectinload(Filing.unit))
-                                  .order_by(Filing.id.desc())
-                                  .offset((page - 1) * size).limit(size)).all()
-        documents = documents_of(f.id for f in rows)
-        return 200, {"count": count, "page": page, "page_size": size,
-                     "result": [filing_dict(f, documents) for f in rows]}
+        flt = FilingFilter(unit_id=query.get("unit_id"), filing_type=query.get("type"),
+                           status=query.get("status"), submitted_from=query.get("date_from"),
+                           submitted_to=query.get("date_to"),
+                           receipt_number=query.get("receipt_number"))
+        found = list_filings(actor().jurisdiction, flt, page=page, size=size)
+        documents = documents_of(f.id for f in found.items)
+        return 200, {"count": found.count, "page": page, "page_size": size,
+                     "result": [filing_dict(f, documents) for f in found.items]}
 
     @expose("/<int:filing_id>", methods=("GET",))
     @endpoint("read", summary="读取备案", path_params=("filing_id",), response=S.FilingSchema)

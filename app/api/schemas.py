@@ -15,7 +15,7 @@ from app.domain.api import (
     DATE_OUT_OF_RANGE,
     INVALID_CHARACTER,
 )
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 
 MAX_ID = 2**31 - 1
 MAX_CELL = 500  # characters in a cell of a batch row

@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import request
 from sqlalchemy import func, select
 
-from app.domain.filing_rules import EmploymentStatus, ReviewFlags
+from app.domain.filings import EmploymentStatus, ReviewFlags
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
 from app.models.documents import Document

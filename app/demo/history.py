@@ -26,7 +26,7 @@ from sqlalchemy import func, select, text
 from app.demo.rows import Writer
 from app.domain import codelists as cl
 from app.domain import demo_data as dd
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType, make_receipt_number
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType, make_receipt_number
 from app.domain.identifiers import make_citizen_id
 from app.domain.stats import DEMO_CITY_MISSING
 from app.extensions import db

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from app.domain.errors import Conflict, Invalid, NotFound, define
-from app.domain.filing_rules import FilingStatus, FilingType
+from app.domain.filings import FilingStatus, FilingType
 
 __all__ = [
     "BATCH_EMPTY",

@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.models.units import Unit
 
 

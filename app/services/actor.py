@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from app.domain.filing_rules import OFFICE_LEVEL_CITY, OFFICE_LEVEL_DISTRICT, OFFICE_LEVEL_STREET
+from app.domain.filings import OFFICE_LEVEL_CITY, OFFICE_LEVEL_DISTRICT, OFFICE_LEVEL_STREET
 from app.models.filings import Channel
 from app.models.org import Office, OfficeLevel
 from app.queries.jurisdiction import Jurisdiction, jurisdiction_of

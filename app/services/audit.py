@@ -24,12 +24,10 @@ def _jsonable(value):
     return str(value)
 
 
-def record(actor: Actor | None, object_type: str, object_id=None, action: str = "", *,
+def record(actor: Actor | None, object_type: str, object_id, action: str, *,
            before: dict | None = None, after: dict | None = None,
-           reason: str | None = None, **legacy) -> AuditLog:
+           reason: str | None = None) -> AuditLog:
     """Add an audit entry to the current session (the use case's transaction commits it)."""
-    if isinstance(actor, str):  # TRANSITIONAL (wave 2 restructuring): record(type, id, action)
-        actor, object_type, object_id, action = _legacy_actor(**legacy), actor, object_type, object_id
     actor = actor or Actor.system()
     entry = AuditLog(
         user_id=actor.user_id,
@@ -44,16 +42,6 @@ def record(actor: Actor | None, object_type: str, object_id=None, action: str = 
     )
     db.session.add(entry)
     return entry
-
-
-def _legacy_actor(user=None, ip=None) -> Actor:  # TRANSITIONAL: removed when every caller passes an Actor
-    from flask import g, has_request_context, request
-
-    if user is None and has_request_context():
-        user = getattr(g, "user", None)
-    if ip is None and has_request_context():
-        ip = request.remote_addr or ""
-    return Actor.of(user, ip=ip or "") if user is not None else Actor.system()
 
 
 def plain(value):
@@ -73,11 +61,8 @@ def pending_changes(obj, fields) -> tuple[dict, dict]:
     return before, after
 
 
-def record_access(actor: Actor | None, object_type: str, object_id=None, action: str = "download",
+def record_access(actor: Actor | None, object_type: str, object_id, action: str = "download",
                   **details) -> None:
     """Audit a read of personal data (a download, a full view) as its own use case."""
-    if isinstance(actor, str):  # TRANSITIONAL: record_access(type, id, action, **details)
-        actor, object_type, object_id, action = None, actor, object_type, object_id or action
-        actor = _legacy_actor()
     with transaction():
         record(actor, object_type, object_id, action, after=details or None)

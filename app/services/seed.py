@@ -55,7 +55,7 @@ def seed_correction_rules() -> int:
     """The default 数据修改操作口径, only into an empty table: administrators own it afterwards."""
     from sqlalchemy import func, select
 
-    from app.domain.filing_rules import DEFAULT_CORRECTION_RULES
+    from app.domain.filings import DEFAULT_CORRECTION_RULES
     from app.models.filings import CorrectionRule
 
     if db.session.scalar(select(func.count(CorrectionRule.id))):

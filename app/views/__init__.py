@@ -28,16 +28,14 @@ def register_views(appbuilder: AppBuilder) -> None:
     from app.views import (
         api,
         bulk,
-        counter,
         documents,
+        filings,
         individuals,
         outreach,
-        portal,
-        review,
         stats,
     )
     from app.views.units import registration
 
-    for module in (portal, counter, review, registration, documents, individuals, bulk,
+    for module in (filings, registration, documents, individuals, bulk,
                    outreach, stats, api):
         module.register(appbuilder)

@@ -20,7 +20,7 @@ from sqlalchemy import select
 from app.domain.bulk.columns import COLUMNS, MODE_ALL_OR_NOTHING, MODE_VALID_ONLY
 from app.domain.bulk.errors import BULK_FILE_MISSING, SERVICE_CASE_MISMATCH
 from app.domain.errors import DomainError
-from app.domain.filing_rules import RETURN_REASONS, FilingStatus, FilingType
+from app.domain.filings import RETURN_REASONS, FilingStatus, FilingType
 from app.domain.identifiers import mask_citizen_id
 from app.domain.shared_errors import UNIT_OUT_OF_JURISDICTION
 from app.extensions import db

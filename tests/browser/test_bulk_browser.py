@@ -38,7 +38,7 @@ def test_employer_uploads_a_hire_file_sees_the_error_and_files_the_valid_rows(
     rows = [hire_row(ids[0], "浏览器甲"), hire_row(ids[1], "浏览器乙", start_date="2026-02-30"),
             hire_row(ids[2], "浏览器丙")]
     from app.domain.bulk.columns import COLUMNS
-    from app.domain.filing_rules import FilingType
+    from app.domain.filings import FilingType
 
     keys = {c.header_zh: c.key for c in COLUMNS[FilingType.HIRE]}
     for r, row in enumerate(rows, start=3):

@@ -7,7 +7,9 @@ from __future__ import annotations
 import datetime
 import doctest
 import enum
+import importlib
 import itertools
+import pkgutil
 import re
 from pathlib import Path
 
@@ -15,7 +17,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from app.domain import filing_rules
+from app.domain import filings as filing_rules
 from app.domain.codelists import (
     CONTRACT_FIXED,
     CONTRACT_OPEN,
@@ -28,7 +30,7 @@ from app.domain.codelists import (
     by_code,
 )
 from app.domain.errors import DomainError
-from app.domain.filing_rules import (
+from app.domain.filings import (
     DEFAULT_CORRECTION_RULES,
     OFFICE_LEVELS,
     RETURN_REASONS,
@@ -68,6 +70,8 @@ from app.domain.filing_rules import (
     transition,
     workforce_at_window_start,
 )
+from app.domain.filings import age as age_rules
+from app.domain.filings import termination as termination_rules
 
 D = datetime.date
 POLICY = FilingPolicy()
@@ -232,7 +236,7 @@ def test_minimum_age_comes_from_the_policy():
 @given(birth=st.dates(min_value=D(1950, 1, 1), max_value=D(2020, 12, 31)),
        years=st.integers(min_value=1, max_value=70))
 def test_age_increments_exactly_on_the_birthday(birth, years):
-    birthday = filing_rules._birthday_in(birth, birth.year + years)
+    birthday = age_rules._birthday_in(birth, birth.year + years)
     assert age_on(birth, birthday) == years
     assert age_on(birth, birthday - datetime.timedelta(days=1)) == years - 1
 
@@ -578,14 +582,14 @@ def test_reasons_without_review_need_no_attachment(reason):
                          ids=lambda r: r.code)
 def test_every_reason_needing_review_names_its_own_document(reason):
     error = error_of(check_termination, ACTIVE, reason, D(2024, 6, 1), D(2020, 1, 1), 0)
-    assert filing_rules._DEFAULT_ATTACHMENT[0] not in error.message
+    assert termination_rules._DEFAULT_ATTACHMENT[0] not in error.message
 
 
 def test_a_reason_needing_review_without_a_specific_document_names_a_generic_one():
     reason = REASONS["A40_3"]
     custom = type(reason)(**{**reason.__dict__, "needs_review": True})
     error = error_of(check_termination, ACTIVE, custom, D(2024, 6, 1), D(2020, 1, 1), 0)
-    assert filing_rules._DEFAULT_ATTACHMENT[0] in error.message
+    assert termination_rules._DEFAULT_ATTACHMENT[0] in error.message
 
 
 # ---------------------------------------------------------------------------------------------
@@ -1092,14 +1096,60 @@ def test_every_receipt_number_made_passes_the_format_check(filed_on, region, ser
 
 
 # ---------------------------------------------------------------------------------------------
+# Rules the use cases used to keep (hire once, no duplicates, transfer after the start)
+# ---------------------------------------------------------------------------------------------
+
+
+def test_a_worker_active_at_the_unit_is_not_hired_again():
+    filing_rules.check_not_already_employed(False)
+    with pytest.raises(DomainError) as caught:
+        filing_rules.check_not_already_employed(True)
+    assert caught.value.code == "HIRE_ALREADY_EMPLOYED" and caught.value.status == 409
+
+
+def test_the_same_hire_is_filed_once():
+    filing_rules.check_no_duplicate_hire(None)
+    with pytest.raises(DomainError) as caught:
+        filing_rules.check_no_duplicate_hire("BA20240615320583000042")
+    assert caught.value.code == "DUPLICATE_FILING" and "BA20240615320583000042" in caught.value.message
+    assert caught.value.field == "citizen_id"
+
+
+def test_one_termination_of_an_employment_is_pending_at_a_time():
+    with pytest.raises(DomainError) as caught:
+        filing_rules.check_no_pending_termination("BA20240615320583000043")
+    assert caught.value.code == "DUPLICATE_FILING" and caught.value.field == "employment"
+
+
+def test_a_transfer_before_the_employment_started_is_refused():
+    filing_rules.check_transfer_after_start(datetime.date(2024, 3, 1), datetime.date(2024, 3, 1))
+    with pytest.raises(DomainError) as caught:
+        filing_rules.check_transfer_after_start(datetime.date(2024, 2, 29),
+                                                datetime.date(2024, 3, 1))
+    assert caught.value.code == "TRANSFER_BEFORE_START"
+
+
+def test_a_known_name_must_match_the_registered_one():
+    with pytest.raises(DomainError) as caught:
+        filing_rules.check_name_matches("张三", "李四")
+    assert caught.value.code == "PERSON_NAME_MISMATCH" and caught.value.field == "name"
+
+
+# ---------------------------------------------------------------------------------------------
 # The module as a whole
 # ---------------------------------------------------------------------------------------------
 
 
+def _rule_modules():
+    yield filing_rules
+    for info in pkgutil.iter_modules(filing_rules.__path__):
+        yield importlib.import_module(f"{filing_rules.__name__}.{info.name}")
+
+
 def test_module_doctests_pass():
-    result = doctest.testmod(filing_rules)
-    assert result.attempted > 15
-    assert result.failed == 0
+    results = [doctest.testmod(module) for module in _rule_modules()]
+    assert sum(r.attempted for r in results) > 15
+    assert sum(r.failed for r in results) == 0
 
 
 ERROR_CODES = {
@@ -1113,16 +1163,26 @@ ERROR_CODES = {
     "FILING_BAD_TRANSITION", "RETURN_REASON_REQUIRED", "RETURN_REASON_UNKNOWN",
     "RETURN_MESSAGE_REQUIRED", "CANCELLATION_REASON_REQUIRED",
     "CORRECTION_NOTHING_CHANGED", "CORRECTION_FIELD_NOT_ALLOWED", "CORRECTION_REASON_REQUIRED",
-    "RECEIPT_NUMBER_FORMAT",
+    "RECEIPT_NUMBER_FORMAT", "HIRE_ALREADY_EMPLOYED", "DUPLICATE_FILING", "TRANSFER_BEFORE_START",
+}
+
+
+# Refusals only the use cases raise (app.services.filings): their tests assert them.
+# (DISTRICT_APPROVAL_ONLY is shared with bulk batches: app/domain/shared_errors.py.)
+WORKFLOW_CODES = {
+    "UNIT_NOT_ACTIVE", "TRANSFER_UNIT_UNKNOWN", "FILING_ALREADY_DECIDED", "FILING_NOT_RETURNED",
+    "FIELD_NOT_EDITABLE", "REVIEW_NOT_ALLOWED", "CANCEL_NOT_ALLOWED",
+    "CANCEL_HAS_LATER_FILINGS", "ATTACHMENT_EMPTY", "CORRECTION_NOT_ALLOWED",
+    "CORRECTION_FIELD_UNKNOWN", "FIELD_FORMAT", "CORRECTION_RULE_DUPLICATE",
 }
 
 
 def test_every_error_code_of_the_module_is_asserted_in_these_tests():
-    source = Path(filing_rules.__file__).read_text(encoding="utf-8")
-    literals = set(re.findall(r'"([A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+)"', source))
-    codes = literals - set(filing_rules.__all__) - set(FilingPolicy.CONFIG_KEYS)
-    assert codes == ERROR_CODES   # a new code must be listed here and asserted below
+    source = Path(filing_rules.__file__).with_name("errors.py").read_text(encoding="utf-8")
+    codes = set(re.findall(r'define\(\s*"([A-Z][A-Z0-9_]+)"', source))
+    assert codes == ERROR_CODES | WORKFLOW_CODES  # a new code is listed here and asserted
     tests = Path(__file__).read_text(encoding="utf-8").split("ERROR_CODES = {")[0]
-    unasserted = sorted(c for c in codes
+    unasserted = sorted(c for c in ERROR_CODES
                         if not re.search(rf'(== |\(|, )"{c}"', tests.replace("\n", " ")))
     assert unasserted == []
+

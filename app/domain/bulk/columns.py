@@ -21,7 +21,7 @@ from app.domain.bulk.errors import (
     BULK_COLUMN_MISSING,
     BULK_HEADER_NOT_FOUND,
 )
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 
 __all__ = [
     "COLUMNS", "ERROR_COLUMN_HEADER", "MODES", "MODE_ALL_OR_NOTHING", "MODE_VALID_ONLY",

@@ -40,7 +40,7 @@ from app.domain.bulk.errors import (
     BULK_TEXT_TOO_LONG,
 )
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.domain.identifiers import validate_citizen_id, validate_credit_code
 from app.domain.shared_errors import FIELD_REQUIRED
 

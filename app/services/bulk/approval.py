@@ -15,7 +15,7 @@ from app.domain.bulk.errors import (
     BULK_NOTHING_TO_APPROVE,
 )
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, check_return_reason
+from app.domain.filings import FilingStatus, check_return_reason
 from app.domain.shared_errors import DISTRICT_APPROVAL_ONLY
 from app.extensions import db
 from app.models.bulk import ApprovalState, BulkBatch, BulkRow

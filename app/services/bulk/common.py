@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from app.domain.bulk.columns import MODES, cell_text
 from app.domain.bulk.errors import BULK_FILING_TYPE_UNKNOWN, BULK_MODE_UNKNOWN
 from app.domain.bulk.files import FileLimits
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.domain.shared_errors import UNIT_OUT_OF_JURISDICTION
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow

@@ -19,8 +19,8 @@ from app.domain.bulk.columns import COLUMNS
 from app.domain.bulk.errors import not_employed_here
 from app.domain.bulk.rows import CodeLookup, ParsedRow, find_duplicates, flag_duplicate, parse_row
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus, FilingType
-from app.domain.shared_errors import PERSON_NAME_MISMATCH
+from app.domain.filings import FilingStatus, FilingType
+from app.domain.filings.hire import check_name_matches
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
 from app.models.filings import Filing
@@ -29,6 +29,7 @@ from app.services import filings as fs
 from app.services.actor import Actor
 from app.services.bulk.facts import BatchFacts, chunks
 from app.services.bulk.writer import write_chunk
+from app.services.filings.inputs import hire_input, renewal_input, termination_input, transfer_input
 
 
 def code_lookups() -> dict[str, CodeLookup]:
@@ -44,37 +45,18 @@ def code_lookups() -> dict[str, CodeLookup]:
 
 
 def make_input(filing_type: FilingType, unit_id: int, row: ParsedRow, facts: BatchFacts):
-    """The form input of a parsed row (what the single-filing page builds from its form)."""
+    """The input of a parsed row, through the same mapper as the web form and the API."""
     v = row.values
     if filing_type == FilingType.HIRE:
-        return fs.HireInput(
-            unit_id=unit_id, citizen_id=v["citizen_id"], name=v["name"],
-            start_date=v["start_date"], phone=v["phone"] or "",
-            education_code=v["education"] or None, employment_form_code=v["employment_form"],
-            hours_per_day=v["hours_per_day"], hours_per_week=v["hours_per_week"],
-            probation_months=v["probation_months"], contract_type_code=v["contract_type"],
-            contract_start=v["contract_start"], contract_end=v["contract_end"],
-            job_title=v["job_title"] or "", note=v["note"] or "")
+        return hire_input(v, unit_id=unit_id)
     person = facts.person_by_citizen_id(v["citizen_id"])
     employment = facts.employment_at(person, unit_id)
     if employment is None:
         raise not_employed_here()
-    if person.name != v["name"]:
-        raise PERSON_NAME_MISMATCH()
-    if filing_type == FilingType.RENEWAL:
-        return fs.RenewalInput(employment_id=employment.id, contract_type_code=v["contract_type"],
-                               contract_start=v["contract_start"],
-                               contract_end=v["contract_end"], note=v["note"] or "")
-    if filing_type == FilingType.TRANSFER:
-        return fs.TransferInput(employment_id=employment.id,
-                                to_unit_credit_code=v["to_unit_credit_code"],
-                                transfer_date=v["transfer_date"],
-                                contract_type_code=v["contract_type"],
-                                contract_end=v["contract_end"], job_title=v["job_title"] or "",
-                                note=v["note"] or "")
-    return fs.TerminationInput(employment_id=employment.id, end_date=v["end_date"],
-                               termination_reason_code=v["termination_reason"],
-                               note=v["note"] or "")
+    check_name_matches(person.name, str(v["name"] or "").strip())
+    mapper = {FilingType.RENEWAL: renewal_input, FilingType.TRANSFER: transfer_input,
+              FilingType.TERMINATION: termination_input}[filing_type]
+    return mapper(v, employment_id=employment.id)
 
 
 def error_dict(exc: DomainError, filing_type: FilingType) -> dict:

@@ -11,7 +11,7 @@ from itertools import islice
 from sqlalchemy import select
 
 from app.domain.codelists import FORM_FULL_TIME
-from app.domain.filing_rules import EmploymentStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingType
 from app.extensions import db
 from app.models.codes import TerminationReason
 from app.models.filings import Employment, Filing

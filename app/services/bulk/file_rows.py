@@ -10,7 +10,7 @@ from app.domain.bulk.columns import HeaderMatch, is_blank_row, is_notes_row, mat
 from app.domain.bulk.errors import BULK_HEADER_NOT_FOUND, BULK_NO_ROWS, BULK_TOO_MANY_ROWS
 from app.domain.bulk.files import Table, read_table
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch
 from app.services.bulk.common import jsonable, limits, max_rows, now, set_batch

@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 from app.domain.bulk.columns import COLUMNS, ERROR_COLUMN_HEADER, cell_text
 from app.domain.bulk.rows import CodeLookup, row_error_text
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.extensions import db
 from app.models.bulk import BulkBatch, BulkRow, RowStatus
 from app.services.bulk import common, engine

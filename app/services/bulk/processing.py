@@ -14,7 +14,7 @@ from sqlalchemy import select, update
 from app.domain.bulk.columns import MODE_ALL_OR_NOTHING
 from app.domain.bulk.errors import BULK_CHANGED_SINCE_CHECK, BULK_FAILED, BULK_HAS_ERRORS
 from app.domain.errors import DomainError
-from app.domain.filing_rules import FilingStatus
+from app.domain.filings import FilingStatus
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, RowStatus
 from app.models.units import Unit

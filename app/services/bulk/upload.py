@@ -19,7 +19,7 @@ from app.domain.bulk.errors import (
     BULK_TOO_MANY_ROWS,
 )
 from app.domain.bulk.files import check_zip, sniff
-from app.domain.filing_rules import FilingType
+from app.domain.filings import FilingType
 from app.domain.shared_errors import IDEMPOTENCY_KEY_REUSED
 from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow

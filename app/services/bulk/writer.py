@@ -33,7 +33,7 @@ def write_chunk(made: list[tuple[RowResult, Filing]], facts: BatchFacts,
                reason="录用备案登记（批量导入）")
     changes = []
     for result, filing in made:
-        fs.complete_submission(filing, receipt=True, actor=actor)
+        fs.complete_submission(filing, actor, receipt=True)
         changes.append((filing.id, _changed_columns(filing)))
         result.filing_id = filing.id
         result.receipt_number = filing.receipt_number

@@ -18,7 +18,7 @@ from app.domain.documents import (
     DocumentStatus,
     new_verification_code,
 )
-from app.domain.filing_rules import FilingStatus
+from app.domain.filings import FilingStatus
 from app.extensions import db
 from app.models.documents import Document, JobClaim
 from app.models.filings import Filing

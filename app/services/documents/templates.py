@@ -10,7 +10,7 @@ from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from app.domain.documents import form_for, format_code
-from app.domain.filing_rules import FilingStatus
+from app.domain.filings import FilingStatus
 from app.domain.identifiers import mask_citizen_id
 from app.extensions import db
 from app.models.documents import Document

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from app.domain import individuals as rules
 from app.domain.errors import DomainError
-from app.domain.filing_rules import EmploymentStatus
+from app.domain.filings import EmploymentStatus
 from app.domain.identifiers import validate_mobile
 from app.domain.individuals import (
     CHANGE_FIELD_UNKNOWN,

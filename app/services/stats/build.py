@@ -28,7 +28,7 @@ from sqlalchemy import (
 )
 
 from app.domain import stats as ds
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.extensions import db
 from app.models.codes import TerminationReason
 from app.models.filings import Employment, Filing

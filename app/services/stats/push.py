@@ -18,7 +18,7 @@ from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
 from app.domain import stats as ds
-from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType
+from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.domain.shared_errors import NOT_FOUND
 from app.extensions import db
 from app.models.codes import TerminationReason

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from app.domain import stats as ds
-from app.domain.filing_rules import RETURN_REASONS
+from app.domain.filings import RETURN_REASONS
 from app.extensions import db
 from app.models.codes import IndustrySection, OwnershipType, SpecialGroup, TerminationReason
 from app.models.org import Office, Region, RegionLevel

@@ -1,21 +1,21 @@
 """Counter entry (窗口代办): staff file on behalf of a unit in their jurisdiction.
 
-The same pages as the employer portal (app.views.portal.UnitFilingPages) with the unit named in
+The same pages as the employer portal (app.views.filings.pages.UnitFilingPages) with the unit named in
 the URL and checked against the staff member's jurisdiction on every request. The service takes
 the channel (窗口) and the handling office from the staff user."""
 
 from __future__ import annotations
 
-from flask import abort, g, request
+from flask import abort, request
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import or_, select
 
 from app.extensions import db
 from app.models.units import Unit
-from app.queries.jurisdiction import jurisdiction_of
-from app.views.portal import UNIT_STATUS_CLASSES, UnitFilingPages
+from app.queries.counter import units_matching
+from app.views.filings.pages import UNIT_STATUS_CLASSES, UnitFilingPages
+from app.web import current_actor
 
 SEARCH_LIMIT = 50
 
@@ -35,7 +35,7 @@ class CounterView(UnitFilingPages, BaseView):
     def scoped_unit(self, unit_id=None) -> Unit:
         """The unit in the URL, if it lies in the staff member's jurisdiction; else 404."""
         unit = db.session.get(Unit, unit_id) if unit_id else None
-        if unit is None or not jurisdiction_of(g.user).covers_unit(unit):
+        if unit is None or not current_actor().jurisdiction.covers_unit(unit):
             abort(404)
         return unit
 
@@ -48,14 +48,10 @@ class CounterView(UnitFilingPages, BaseView):
         """Pick a unit of the jurisdiction by name or credit code (credit codes are not
         personal data: a GET query string is fine)."""
         query = (request.values.get("q") or "").strip()
-        stmt = select(Unit).where(jurisdiction_of(g.user).unit_clause())
-        if query:
-            stmt = stmt.where(or_(Unit.credit_code == query.upper(),
-                                  Unit.name.contains(query, autoescape=True)))
-        units = db.session.scalars(stmt.order_by(Unit.name).limit(SEARCH_LIMIT)).all()
+        units = units_matching(current_actor().jurisdiction, query, limit=SEARCH_LIMIT)
         return self.render_template("portal/counter_index.html", query=query, units=units,
                                     limit=SEARCH_LIMIT, unit_status_class=UNIT_STATUS_CLASSES,
-                                    office=getattr(g.user, "office", None))
+                                    office=current_actor().office)
 
     @expose("/unit/<int:unit_id>/")
     @has_access

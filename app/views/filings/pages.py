@@ -1,9 +1,6 @@
-"""Employer portal (单位网上办事): the unit's home, roster, filings and the four filings online.
-
-The pages of one unit's filings live once, in :class:`UnitFilingPages`; the employer portal and
-the counter (app.views.counter) differ only in how they find the unit: the portal takes the
-logged-in user's own unit, the counter a unit of the staff member's jurisdiction named in the
-URL. Filing rules are never checked here: every page calls app.services.filings."""
+"""The pages of one unit's filings (UnitFilingPages): home, roster, filings, the four filings and
+resubmission. The employer portal and the counter differ only in how they find the unit. Filing
+rules are never checked here: every page calls app.services.filings."""
 
 from __future__ import annotations
 
@@ -11,39 +8,34 @@ import io
 from collections.abc import Callable
 from functools import partial
 
-from flask import abort, flash, g, redirect, request, send_file, url_for
-from flask_appbuilder import BaseView
-from flask_appbuilder.baseviews import expose
-from flask_appbuilder.security.decorators import has_access
-from sqlalchemy import func, select
+from flask import abort, flash, redirect, request, send_file, url_for
 
 from app.domain.errors import DomainError
-from app.domain.filing_rules import (
+from app.domain.filings import (
     RETURN_REASONS,
-    EmploymentStatus,
     FilingStatus,
     FilingType,
     ReviewFlags,
 )
 from app.extensions import db
-from app.models.filings import Employment, Filing, FilingAttachment, Notice
-from app.models.org import Office
+from app.models.filings import Employment, Filing, FilingAttachment
 from app.models.units import Unit, UnitStatus
+from app.queries import filings as filing_queries
+from app.queries import roster as roster_queries
+from app.queries.filings import FilingFilter, list_filings
 from app.services import filings as filing_service
 from app.services.audit import record_access
 from app.services.filings import (
-    PENDING_STATUSES,
     RESUBMIT_FIELDS,
     RESUBMIT_TARGETS,
     Actor,
-    HireInput,
-    RenewalInput,
-    TerminationInput,
-    TransferInput,
     Upload,
+    hire_input,
+    renewal_input,
+    termination_input,
+    transfer_input,
 )
-from app.views.base import found_or_404
-from app.views.forms import (
+from app.views.filings.forms import (
     FORMS_BY_TYPE,
     CancelForm,
     FilingForm,
@@ -51,10 +43,9 @@ from app.views.forms import (
     RenewalForm,
     TerminationForm,
     TransferForm,
-    add_error,
-    attach_domain_error,
-    error_text,
 )
+from app.views.forms import add_error, attach_domain_error, error_text
+from app.web import current_actor
 
 PAGE_SIZE = 30
 ROSTER_PAGE_SIZE = 50
@@ -138,7 +129,7 @@ class UnitFilingPages:
 
     @staticmethod
     def actor() -> Actor:
-        return Actor.of(g.user)
+        return current_actor()
 
     @staticmethod
     def employment_of(unit: Unit, employment_id: int) -> Employment:
@@ -157,62 +148,32 @@ class UnitFilingPages:
 
     # -- read pages --------------------------------------------------------------------------
     def home_page(self, unit: Unit):
-        def count(stmt):
-            return db.session.scalar(stmt) or 0
-
-        counts = {
-            "active": count(select(func.count(Employment.id)).where(
-                Employment.unit_id == unit.id, Employment.status == EmploymentStatus.ACTIVE)),
-            "pending": count(select(func.count(Filing.id)).where(
-                Filing.unit_id == unit.id, Filing.status.in_(PENDING_STATUSES))),
-            "returned": count(select(func.count(Filing.id)).where(
-                Filing.unit_id == unit.id, Filing.status == FilingStatus.RETURNED)),
-        }
-        notices = db.session.scalars(select(Notice).where(
-            Notice.unit_id == unit.id, Notice.channel == "portal")
-            .order_by(Notice.id.desc()).limit(5)).all()
-        district_office = db.session.scalar(select(Office).where(
-            Office.region_id == unit.district_id))
-        return self.render_page("home.html", unit, counts=counts, notices=notices,
-                                district_office=district_office)
+        return self.render_page("home.html", unit, counts=roster_queries.unit_counts(unit.id),
+                                notices=roster_queries.unit_notices(unit.id, 5),
+                                district_office=roster_queries.district_office(unit))
 
     def roster_page(self, unit: Unit):
         page = max(request.args.get("page", 1, type=int), 1)
-        employments = filing_service.roster(unit.id).all()
-        total = len(employments)
-        shown = employments[(page - 1) * ROSTER_PAGE_SIZE: page * ROSTER_PAGE_SIZE]
-        return self.render_page("roster.html", unit, employments=shown, total=total,
-                                page=page, pages_count=max(-(-total // ROSTER_PAGE_SIZE), 1))
+        found = roster_queries.roster(unit.id, page=page, size=ROSTER_PAGE_SIZE)
+        return self.render_page("roster.html", unit, employments=found.items, total=found.count,
+                                page=page, pages_count=max(-(-found.count // ROSTER_PAGE_SIZE), 1))
 
     def filings_page(self, unit: Unit):
-        kind = request.args.get("type", "")
-        status = request.args.get("status", "")
+        flt = FilingFilter(unit_id=unit.id, filing_type=request.args.get("type", ""),
+                           status=request.args.get("status", ""))
         page = max(request.args.get("page", 1, type=int), 1)
-        stmt = select(Filing).where(Filing.unit_id == unit.id)
-        if kind in FilingType.__members__:
-            stmt = stmt.where(Filing.filing_type == FilingType[kind])
-        else:
-            kind = ""
-        if status == "PENDING":  # either queue: staff review or district approval
-            stmt = stmt.where(Filing.status.in_(PENDING_STATUSES))
-        elif status in FilingStatus.__members__:
-            stmt = stmt.where(Filing.status == FilingStatus[status])
-        else:
-            status = ""
-        total = db.session.scalar(select(func.count()).select_from(stmt.subquery())) or 0
-        rows = db.session.scalars(stmt.order_by(Filing.id.desc())
-                                  .offset((page - 1) * PAGE_SIZE).limit(PAGE_SIZE)).all()
+        found = list_filings(self.actor().jurisdiction, flt, page=page, size=PAGE_SIZE)
         return self.render_page(
-            "filings.html", unit, filings=rows, total=total, page=page,
-            pages_count=max(-(-total // PAGE_SIZE), 1), kind=kind, status=status,
-            filing_types=list(FilingType),
+            "filings.html", unit, filings=found.items, total=found.count, page=page,
+            pages_count=max(-(-found.count // PAGE_SIZE), 1), kind=flt.type_name,
+            status=flt.status_name, filing_types=list(FilingType),
             filing_statuses=[s for s in FilingStatus if s != FilingStatus.DRAFT])
 
     def filing_page(self, unit: Unit, filing_id: int):
         filing = self.filing_of(unit, filing_id)
         cancel_form = CancelForm() if self.may_cancel_returned else None
         return self.render_page("filing.html", unit, filing=filing,
-                                versions=filing_service.history(filing), cancel_form=cancel_form,
+                                versions=filing_queries.history(filing), cancel_form=cancel_form,
                                 may_resubmit=filing.status == FilingStatus.RETURNED)
 
     def attachment_file(self, unit: Unit, filing_id: int, attachment_id: int):
@@ -220,16 +181,14 @@ class UnitFilingPages:
         attachment = db.session.get(FilingAttachment, attachment_id)
         if attachment is None or attachment.filing_id != filing.id:
             abort(404)
-        record_access("filing_attachment", attachment.id, filing=filing.id,
+        record_access(self.actor(), "filing_attachment", attachment.id, filing=filing.id,
                       filename=attachment.filename)
         return send_file(io.BytesIO(attachment.data), mimetype=attachment.content_type,
                          as_attachment=True, download_name=attachment.filename)
 
     def notices_page(self, unit: Unit):
-        notices = db.session.scalars(select(Notice).where(
-            Notice.unit_id == unit.id, Notice.channel == "portal")
-            .order_by(Notice.id.desc()).limit(200)).all()
-        return self.render_page("notices.html", unit, notices=notices)
+        return self.render_page("notices.html", unit,
+                                notices=roster_queries.unit_notices(unit.id, 200))
 
     # -- the four filings --------------------------------------------------------------------
     def _filing_form(self, unit: Unit, form: FilingForm, make_input: Callable[[], object], *,
@@ -251,42 +210,25 @@ class UnitFilingPages:
 
     def hire_page(self, unit: Unit):
         form = HireForm()
-        return self._filing_form(unit, form, lambda: HireInput(
-            unit_id=unit.id, citizen_id=form.citizen_id.data or "",
-            name=(form.name.data or "").strip(), start_date=form.start_date.data,
-            phone=(form.phone.data or "").strip(), education_code=form.education.data or None,
-            employment_form_code=form.employment_form.data,
-            hours_per_day=form.hours_per_day.data, hours_per_week=form.hours_per_week.data,
-            probation_months=form.probation_months.data,
-            contract_type_code=form.contract_type.data,
-            contract_start=form.contract_start.data, contract_end=form.contract_end.data,
-            job_title=form.job_title.data or "", note=form.note.data or ""))
+        return self._filing_form(unit, form, lambda: hire_input(form.data, unit_id=unit.id))
 
     def renewal_page(self, unit: Unit, employment_id: int):
         employment = self.employment_of(unit, employment_id)
         form = RenewalForm()
-        return self._filing_form(unit, form, lambda: RenewalInput(
-            employment_id=employment.id, contract_type_code=form.contract_type.data,
-            contract_start=form.contract_start.data, contract_end=form.contract_end.data,
-            note=form.note.data or ""), employment=employment)
+        return self._filing_form(unit, form, lambda: renewal_input(
+            form.data, employment_id=employment.id), employment=employment)
 
     def transfer_page(self, unit: Unit, employment_id: int):
         employment = self.employment_of(unit, employment_id)
         form = TransferForm()
-        return self._filing_form(unit, form, lambda: TransferInput(
-            employment_id=employment.id,
-            to_unit_credit_code=form.to_unit_credit_code.data or "",
-            transfer_date=form.transfer_date.data, contract_type_code=form.contract_type.data,
-            contract_end=form.contract_end.data, job_title=form.job_title.data or "",
-            note=form.note.data or ""), employment=employment)
+        return self._filing_form(unit, form, lambda: transfer_input(
+            form.data, employment_id=employment.id), employment=employment)
 
     def termination_page(self, unit: Unit, employment_id: int):
         employment = self.employment_of(unit, employment_id)
         form = TerminationForm()
-        return self._filing_form(unit, form, lambda: TerminationInput(
-            employment_id=employment.id, end_date=form.end_date.data,
-            termination_reason_code=form.termination_reason.data or None,
-            note=form.note.data or ""), employment=employment)
+        return self._filing_form(unit, form, lambda: termination_input(
+            form.data, employment_id=employment.id), employment=employment)
 
     # -- returned filings: resubmit, cancel ---------------------------------------------------
     @staticmethod
@@ -365,97 +307,3 @@ class UnitFilingPages:
         return redirect(self.page_url(unit, "filing", filing_id=filing.id))
 
 
-class EmployerPortalView(UnitFilingPages, BaseView):
-    """单位网上办事: the logged-in employer's own unit."""
-
-    route_base = "/portal"
-    default_view = "index"
-    home_endpoint = "index"
-    may_cancel_returned = True
-    shows_notices = True
-    method_permission_name = {
-        "index": "read", "roster": "read", "filings": "read", "filing": "read",
-        "attachment": "read", "notices": "read",
-        "hire": "write", "renew": "write", "transfer": "write", "terminate": "write",
-        "resubmit": "write", "cancel": "write",
-    }
-
-    def scoped_unit(self, unit_id=None) -> Unit:
-        return found_or_404(db.session.get(Unit, g.user.unit_id) if getattr(g.user, "unit_id", None) else None)
-
-    def unit_url_args(self, unit: Unit) -> dict:
-        return {}
-
-    @expose("/")
-    @has_access
-    def index(self):
-        return self.home_page(self.scoped_unit())
-
-    @expose("/roster")
-    @has_access
-    def roster(self):
-        return self.roster_page(self.scoped_unit())
-
-    @expose("/filings")
-    @has_access
-    def filings(self):
-        return self.filings_page(self.scoped_unit())
-
-    @expose("/filings/<int:filing_id>")
-    @has_access
-    def filing(self, filing_id: int):
-        return self.filing_page(self.scoped_unit(), filing_id)
-
-    @expose("/filings/<int:filing_id>/attachments/<int:attachment_id>")
-    @has_access
-    def attachment(self, filing_id: int, attachment_id: int):
-        return self.attachment_file(self.scoped_unit(), filing_id, attachment_id)
-
-    @expose("/notices")
-    @has_access
-    def notices(self):
-        return self.notices_page(self.scoped_unit())
-
-    @expose("/hire", methods=["GET", "POST"])
-    @has_access
-    def hire(self):
-        return self.hire_page(self.scoped_unit())
-
-    @expose("/employments/<int:employment_id>/renew", methods=["GET", "POST"])
-    @has_access
-    def renew(self, employment_id: int):
-        return self.renewal_page(self.scoped_unit(), employment_id)
-
-    @expose("/employments/<int:employment_id>/transfer", methods=["GET", "POST"])
-    @has_access
-    def transfer(self, employment_id: int):
-        return self.transfer_page(self.scoped_unit(), employment_id)
-
-    @expose("/employments/<int:employment_id>/terminate", methods=["GET", "POST"])
-    @has_access
-    def terminate(self, employment_id: int):
-        return self.termination_page(self.scoped_unit(), employment_id)
-
-    @expose("/filings/<int:filing_id>/resubmit", methods=["GET", "POST"])
-    @has_access
-    def resubmit(self, filing_id: int):
-        return self.resubmit_page(self.scoped_unit(), filing_id)
-
-    @expose("/filings/<int:filing_id>/cancel", methods=["POST"])
-    @has_access
-    def cancel(self, filing_id: int):
-        return self.cancel_action(self.scoped_unit(), filing_id)
-
-
-def register(appbuilder) -> None:
-    """The "Employer portal" menu: home (the view), then links to its pages."""
-    appbuilder.add_view(EmployerPortalView, "Portal home", icon="fa-home",
-                        category="Employer portal", category_icon="fa-briefcase")
-    appbuilder.add_link("Roster", href="EmployerPortalView.roster", icon="fa-users",
-                        category="Employer portal")
-    appbuilder.add_link("My filings", href="EmployerPortalView.filings", icon="fa-list-alt",
-                        category="Employer portal")
-    appbuilder.add_link("File a hire", href="EmployerPortalView.hire", icon="fa-user-plus",
-                        category="Employer portal")
-    appbuilder.add_link("Notices", href="EmployerPortalView.notices", icon="fa-bell",
-                        category="Employer portal")

@@ -55,9 +55,9 @@ def app(database_url, tmp_path_factory):
     with application.app_context():
         from flask_migrate import upgrade
 
+        from app.demo.city import build_demo_city
         from app.extensions import appbuilder, db
         from app.features import features
-        from app.services.demo import build_demo_city
         from app.services.seed import seed_code_lists
 
         upgrade()

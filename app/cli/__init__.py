@@ -41,8 +41,8 @@ def demo_command(units: int, persons: int, hires: int, filings: int, history_onc
     """Build the demo city (idempotent). Refused outside demo mode."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("演示数据只能在演示模式下生成（BEIAN_DEMO_MODE=1）。")
+    from app.demo.city import DEMO_PASSWORD, DEMO_USERS, build_demo_city
     from app.features import features
-    from app.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_city
     from app.services.stats import generate_demo_filings, has_demo_history
 
     started = time.perf_counter()

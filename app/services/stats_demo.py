@@ -24,8 +24,8 @@ from itertools import accumulate
 
 from sqlalchemy import func, select, text
 
+from app.demo import data as dd
 from app.domain import codelists as cl
-from app.domain import demo_data as dd
 from app.domain.errors import DomainError
 from app.domain.filing_rules import EmploymentStatus, FilingStatus, FilingType, make_receipt_number
 from app.domain.identifiers import make_citizen_id
@@ -59,7 +59,7 @@ CORRECTION_SHARE, CANCEL_SHARE, OVERDUE_SHARE = 0.006, 0.004, 0.04
 
 
 def _chinese_name(rng: random.Random) -> str:
-    from app.services.demo import _name
+    from app.demo.city import _name
 
     return _name(rng)
 

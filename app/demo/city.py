@@ -9,8 +9,8 @@ import random
 
 from sqlalchemy import func, select
 
+from app.demo import data as dd
 from app.domain import codelists as cl
-from app.domain import demo_data as dd
 from app.domain.identifiers import CREDIT_CODE_ALPHABET, make_citizen_id, make_credit_code
 from app.domain.roles import (
     ROLE_ADMIN,

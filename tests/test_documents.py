@@ -150,9 +150,13 @@ def _filings_of_every_type(known):
     return {"HIRE": first, "RENEWAL": renewal, "TRANSFER": moved, "TERMINATION": ended}
 
 
-@pytest.fixture(scope="module")
-def rendered(app):
-    """One filed filing of each type and its rendered, signed PDF."""
+@pytest.fixture
+def rendered(app, snapshot):
+    """One filed filing of each type and its rendered, signed PDF (made once)."""
+    return snapshot("test_documents.rendered", lambda: _rendered(app))
+
+
+def _rendered(app):
     from app.domain.filing_rules import FilingStatus
     from app.models.units import Unit
     from tests.conftest import KNOWN, pk_of

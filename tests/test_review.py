@@ -453,10 +453,11 @@ OTHER_PAGES = {  # role → status of: review queue, district approvals, notice 
 }
 
 
-@pytest.fixture(scope="module")
-def records(app):
-    return {"inside": pending_termination(app, "320213001"),
-            "outside": pending_termination(app, "320211001")}
+@pytest.fixture
+def records(app, snapshot):
+    return snapshot("test_review.records", lambda: {
+        "inside": pending_termination(app, "320213001"),
+        "outside": pending_termination(app, "320211001")})
 
 
 @pytest.fixture(scope="module")

@@ -41,10 +41,14 @@ def _make_unit(name, district_code, street_code, credit_tail):
     return unit.id
 
 
-@pytest.fixture(scope="module")
-def city(app):
+@pytest.fixture
+def city(app, snapshot):
     """Two units of our own (梁溪区 崇安寺街道, 滨湖区) with five years of generated filings, and
-    the aggregates built."""
+    the aggregates built (made once; each test starts from the database holding them)."""
+    return snapshot("test_stats.city", lambda: _city(app))
+
+
+def _city(app):
     from app.extensions import db
     from app.services import stats_build
     from app.services.stats_demo import generate
@@ -246,7 +250,7 @@ def test_nightly_turns_into_a_full_rebuild_once_a_week(app, city):
         assert stats_build.nightly()["kind"] == "nightly"
 
 
-def test_nightly_job_is_claimed_once_per_day(app):
+def test_nightly_job_is_claimed_once_per_day(app, city):
     from app.jobs import JOB_DEFAULTS, jobs
     from app.jobs.scheduler import build_scheduler, run_claimed
     from app.services.stats import NIGHTLY_JOB
@@ -281,10 +285,15 @@ def test_cli_rebuild_and_nightly(app, city):
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def clients(app, city):
+def logged_in(app):
     from tests.conftest import login
 
     return {role: login(app.test_client(), role) for role in ROLES}
+
+
+@pytest.fixture
+def clients(logged_in, city):
+    return logged_in
 
 
 PAGES = ("/stats/", "/stats/industry", "/stats/terminations", "/stats/groups",
@@ -464,10 +473,14 @@ def test_export_neutralises_formula_like_labels(app, clients, city):
 # Service push
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def surge(app, city):
+@pytest.fixture
+def surge(app, city, snapshot):
     """A unit in 梁溪区 崇安寺街道 with a few terminations a quarter, then a layoff this
-    quarter; the nightly run suggests layoff guidance."""
+    quarter; the nightly run suggests layoff guidance (made once, on top of the city)."""
+    return snapshot("test_stats.surge", lambda: _surge(app))
+
+
+def _surge(app):
     from app.extensions import db
     from app.models.filings import Filing
     from app.models.people import Person

@@ -69,6 +69,23 @@ PLAIN_LISTS = {  # list endpoints without jurisdiction-specific rows → status 
                         "coordinator": 403, "employer": 403, "worker": 403},
     "/person-lookup/": {"admin": 200, "city": 200, "district": 200, "street": 200,
                         "coordinator": 403, "employer": 403, "worker": 403},
+    # Requests of individuals (change of record, dispute): office staff read them.
+    "/changerequestview/list/": {"admin": 200, "city": 200, "district": 200, "street": 200,
+                                 "coordinator": 403, "employer": 403, "worker": 403},
+    "/disputeview/list/": {"admin": 200, "city": 200, "district": 200, "street": 200,
+                           "coordinator": 403, "employer": 403, "worker": 403},
+    "/noticeview/list/": {"admin": 200, "city": 200, "district": 403, "street": 403,
+                          "coordinator": 403, "employer": 403, "worker": 403},
+    "/apikeyadminview/list/": {"admin": 200, "city": 403, "district": 403, "street": 403,
+                               "coordinator": 403, "employer": 403, "worker": 403},
+    # Records nobody adds through a form: the audit log is written by the app, notices by the
+    # filings, keys by employers in their portal, requests and disputes by individuals.
+    **dict.fromkeys(("/auditlogview/add", "/noticeview/add", "/apikeyadminview/add",
+                     "/changerequestview/add", "/disputeview/add"), dict.fromkeys(ROLES, 403)),
+    # The organisation tree is the administrator's.
+    **dict.fromkeys(("/officeview/add", "/regionview/add"),
+                    {"admin": 200, "city": 403, "district": 403, "street": 403,
+                     "coordinator": 403, "employer": 403, "worker": 403}),
 }
 
 

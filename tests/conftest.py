@@ -177,6 +177,9 @@ def app(test_database, tmp_path_factory):
     application.extensions["beian_test_restorer"] = restorer = Restorer(application,
                                                                         test_database)
     restorer.save(TEMPLATE)
+    from tests import factories
+
+    factories.app = application
     yield application
     restorer._release()
 

@@ -1,10 +1,12 @@
 """Test data made in one place: units, persons, users, employments and filings. Units and
 filings go through the real services (register_unit, the filing service) as a user would make
-them; `unit_row` and `user` write rows where tests inserted rows. Call inside an app context."""
+them; `unit_row` and `user` write rows where tests inserted rows. Call inside an app context;
+`unit_row` and `user` (which return plain values) push the session app's context if none is."""
 
 from __future__ import annotations
 
 import datetime
+import functools
 import itertools
 
 from sqlalchemy import select
@@ -19,6 +21,20 @@ PASSWORD = "Beian@2026demo"
 _units = itertools.count(1)
 _people = itertools.count(1)
 _users = itertools.count(1)
+app = None  # the session's app (tests/conftest.py sets it)
+
+
+def _in_app_context(make):
+    @functools.wraps(make)
+    def run(*args, **kwargs):
+        from flask import has_app_context
+
+        if has_app_context():
+            return make(*args, **kwargs)
+        with app.app_context():
+            return make(*args, **kwargs)
+
+    return run
 
 
 def region_id(code: str) -> int:
@@ -69,6 +85,7 @@ def unit(district: str | None = None, street: str = "320213001", *, name: str | 
                          status=UnitStatus.ACTIVE)
 
 
+@_in_app_context
 def unit_row(district: str | None = None, street: str = "320213001", *,
              name: str | None = None, headcount: int = 50, **fields) -> int:
     """An active unit written as a plain row (no service, no audit) and committed; its id."""
@@ -86,6 +103,7 @@ def unit_row(district: str | None = None, street: str = "320213001", *,
     return row.id
 
 
+@_in_app_context
 def user(role: str, *, unit_id: int | None = None, person_id: int | None = None,
          office_id: int | None = None, username: str | None = None,
          password: str = PASSWORD) -> str:

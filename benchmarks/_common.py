@@ -43,8 +43,8 @@ def throwaway_app(database_url: str | None, *, units=60, persons=500):
         with app.app_context():
             from flask_migrate import upgrade
 
+            from app.demo.city import build_demo_city
             from app.extensions import appbuilder
-            from app.services.demo import build_demo_city
             from app.services.seed import seed_code_lists
 
             upgrade()

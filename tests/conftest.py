@@ -1,63 +1,169 @@
 """Test fixtures: a real database (a SQLite file, or a throwaway PostgreSQL database when
 TEST_DATABASE_URL is set) built by the Alembic migrations, the code lists, the roles, a small
-demo city and known records inside and outside each demo user's jurisdiction."""
+demo city and known records inside and outside each demo user's jurisdiction.
+
+The database is built once per session and kept as a template; every test that uses the app
+starts from a fresh copy of it (`_fresh_database`), so no test sees another's leftovers. A
+module whose tests share costly records builds them once with `snapshot(name, build)`."""
 
 from __future__ import annotations
 
 import os
+import shutil
+import sqlite3
+import time
 import uuid
+from pathlib import Path
 
 import pytest
 
 from app.domain.identifiers import make_citizen_id, make_credit_code
 
 PASSWORD = "Beian@2026demo"
+TEMPLATE = "template"
+RESTORE_TIMINGS: list[float] = []  # seconds per restore, reported at the end
 
 
-def _postgres_database(base_url: str):
-    """Create a fresh database next to TEST_DATABASE_URL's; return (url, drop)."""
-    import psycopg
-    from sqlalchemy.engine import make_url
+class SqliteDatabase:
+    """The test database as a SQLite file; snapshots are checkpointed copies beside it."""
 
-    url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
-                   if base_url.startswith("postgresql://") else base_url)
-    name = f"beian_test_{uuid.uuid4().hex[:10]}"
-    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
-    with psycopg.connect(admin_dsn, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
+    def __init__(self, folder: Path):
+        self.path = folder / "beian-test.db"
+        self.url = f"sqlite:///{self.path}"
 
-    def drop():
-        with psycopg.connect(admin_dsn, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    def _snapshot(self, name: str) -> Path:
+        return self.path.with_name(f"{self.path.stem}.{name}.snapshot")
 
-    return url.set(database=name).render_as_string(hide_password=False), drop
+    def has(self, name: str) -> bool:
+        return self._snapshot(name).exists()
+
+    def save(self, name: str) -> None:
+        with sqlite3.connect(self.path) as conn:  # fold the WAL into the file
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        shutil.copyfile(self.path, self._snapshot(name))
+
+    def restore(self, name: str) -> None:
+        for suffix in ("-wal", "-shm"):
+            Path(f"{self.path}{suffix}").unlink(missing_ok=True)
+        scratch = self.path.with_suffix(".restoring")
+        shutil.copyfile(self._snapshot(name), scratch)
+        os.replace(scratch, self.path)  # a new file: a stray old connection cannot corrupt it
+
+    def drop(self) -> None:
+        pass  # tmp_path_factory cleans up
+
+
+class PostgresDatabase:
+    """A throwaway PostgreSQL database next to TEST_DATABASE_URL's; snapshots are template
+    databases (CREATE DATABASE … TEMPLATE …)."""
+
+    def __init__(self, base_url: str):
+        import psycopg
+        from sqlalchemy.engine import make_url
+
+        url = make_url(base_url.replace("postgresql://", "postgresql+psycopg://", 1)
+                       if base_url.startswith("postgresql://") else base_url)
+        self.name = f"beian_test_{uuid.uuid4().hex[:10]}"
+        self.url = url.set(database=self.name).render_as_string(hide_password=False)
+        admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+        self.admin = psycopg.connect(admin_dsn, autocommit=True)
+        self.snapshots: set[str] = set()
+        self._sql(f'CREATE DATABASE "{self.name}"')
+
+    def _sql(self, statement: str) -> None:
+        self.admin.execute(statement)
+
+    def _snapshot(self, name: str) -> str:
+        return f"{self.name}_{name}"
+
+    def _disconnect_others(self) -> None:
+        self.admin.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE datname = %s AND pid <> pg_backend_pid()", (self.name,))
+
+    def has(self, name: str) -> bool:
+        return name in self.snapshots
+
+    def save(self, name: str) -> None:
+        self._disconnect_others()
+        self._sql(f'DROP DATABASE IF EXISTS "{self._snapshot(name)}"')
+        self._sql(f'CREATE DATABASE "{self._snapshot(name)}" TEMPLATE "{self.name}"')
+        self.snapshots.add(name)
+
+    def restore(self, name: str) -> None:
+        self._sql(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)')
+        self._sql(f'CREATE DATABASE "{self.name}" TEMPLATE "{self._snapshot(name)}"')
+
+    def drop(self) -> None:
+        for name in [self.name, *map(self._snapshot, self.snapshots)]:
+            self._sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self.admin.close()
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory):
+def test_database(tmp_path_factory):
     base = os.environ.get("TEST_DATABASE_URL")
-    if base:
-        url, drop = _postgres_database(base)
-        yield url
-        drop()
-    else:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'beian-test.db'}"
+    database = PostgresDatabase(base) if base else SqliteDatabase(tmp_path_factory.mktemp("db"))
+    yield database
+    database.drop()
 
 
 @pytest.fixture(scope="session")
-def app(database_url, tmp_path_factory):
+def database_url(test_database):
+    return test_database.url
+
+
+class Restorer:
+    """Puts the test database back to a saved state: the engine's connections are closed first
+    (they would point at the replaced database), then the snapshot is copied over it."""
+
+    def __init__(self, app, database):
+        self.app, self.database = app, database
+        self.values: dict[str, object] = {}
+
+    def _release(self) -> None:
+        from app.extensions import db
+
+        with self.app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+    def save(self, name: str) -> None:
+        self._release()
+        self.database.save(name)
+
+    def restore(self, name: str = TEMPLATE) -> None:
+        started = time.perf_counter()
+        self._release()
+        self.database.restore(name)
+        RESTORE_TIMINGS.append(time.perf_counter() - started)
+
+    def snapshot(self, name: str, build):
+        """The value of `build()` run once on a fresh database; later calls restore the database
+        as `build` left it and return the same value (keep it plain data: ids, strings)."""
+        if self.database.has(name):
+            self.restore(name)
+            return self.values[name]
+        value = self.values[name] = build()
+        self.save(name)
+        return value
+
+
+@pytest.fixture(scope="session")
+def app(test_database, tmp_path_factory):
     os.environ.setdefault("BEIAN_INSTANCE_DIR", str(tmp_path_factory.mktemp("instance")))
     from app import create_app
     from config import TestConfig
 
-    config = type("SessionTestConfig", (TestConfig,), {"SQLALCHEMY_DATABASE_URI": database_url})
+    config = type("SessionTestConfig", (TestConfig,),
+                  {"SQLALCHEMY_DATABASE_URI": test_database.url})
     application = create_app(config)
     with application.app_context():
         from flask_migrate import upgrade
 
+        from app.demo.city import build_demo_city
         from app.extensions import appbuilder, db
         from app.features import features
-        from app.services.demo import build_demo_city
         from app.services.seed import seed_code_lists
 
         upgrade()
@@ -68,12 +174,40 @@ def app(database_url, tmp_path_factory):
         build_demo_city(units=40, persons=200)
         _known_records()
         db.session.remove()
-    yield application
-    with application.app_context():
-        from app.extensions import db
+    application.extensions["beian_test_restorer"] = restorer = Restorer(application,
+                                                                        test_database)
+    restorer.save(TEMPLATE)
+    from tests import factories
 
-        db.session.remove()
-        db.engine.dispose()
+    factories.app = application
+    yield application
+    restorer._release()
+
+
+def _restorer(app) -> Restorer:
+    return app.extensions["beian_test_restorer"]
+
+
+@pytest.fixture(autouse=True)
+def _fresh_database(request):
+    """Every test that uses the app starts from the session's template database."""
+    if "app" in request.fixturenames:
+        _restorer(request.getfixturevalue("app")).restore()
+
+
+@pytest.fixture
+def snapshot(app):
+    """snapshot("name", build) → build()'s value; the database as build left it (built once)."""
+    return _restorer(app).snapshot
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    timings = RESTORE_TIMINGS
+    if timings:
+        terminalreporter.write_line(
+            f"database restores: {len(timings)}, "
+            f"mean {1000 * sum(timings) / len(timings):.1f} ms, "
+            f"total {sum(timings):.1f} s")
 
 
 def _region(code):

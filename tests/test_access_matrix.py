@@ -69,6 +69,66 @@ PLAIN_LISTS = {  # list endpoints without jurisdiction-specific rows → status 
                         "coordinator": 403, "employer": 403, "worker": 403},
     "/person-lookup/": {"admin": 200, "city": 200, "district": 200, "street": 200,
                         "coordinator": 403, "employer": 403, "worker": 403},
+    # Requests of individuals (change of record, dispute): office staff read them.
+    "/changerequestview/list/": {"admin": 200, "city": 200, "district": 200, "street": 200,
+                                 "coordinator": 403, "employer": 403, "worker": 403},
+    "/disputeview/list/": {"admin": 200, "city": 200, "district": 200, "street": 200,
+                           "coordinator": 403, "employer": 403, "worker": 403},
+    "/noticeview/list/": {"admin": 200, "city": 200, "district": 403, "street": 403,
+                          "coordinator": 403, "employer": 403, "worker": 403},
+    "/apikeyadminview/list/": {"admin": 200, "city": 403, "district": 403, "street": 403,
+                               "coordinator": 403, "employer": 403, "worker": 403},
+    # Records nobody adds through a form: the audit log is written by the app, notices by the
+    # filings, keys by employers in their portal, requests and disputes by individuals.
+    **dict.fromkeys(("/auditlogview/add", "/noticeview/add", "/apikeyadminview/add",
+                     "/changerequestview/add", "/disputeview/add"), dict.fromkeys(ROLES, 403)),
+    # The organisation tree is the administrator's.
+    **dict.fromkeys(("/officeview/add", "/regionview/add"),
+                    {"admin": 200, "city": 403, "district": 403, "street": 403,
+                     "coordinator": 403, "employer": 403, "worker": 403}),
+}
+
+
+# FAB record pages of the reference and back-office views: (method, url) → status per role.
+# Office, region and correction rule 1 exist in every test database. The audit log, notices,
+# API keys, change requests and disputes grant nobody edit or delete: FAB refuses (403) before
+# it looks the key up, so a key that does not exist shows the refusal. Deleting is
+# the administrator's (302 back to the list); each test starts from a fresh database.
+_STAFF = {"admin": 200, "city": 200, "district": 200, "street": 200, "coordinator": 200,
+          "employer": 403, "worker": 403}
+_OFFICES = {"admin": 200, "city": 200, "district": 200, "street": 200, "coordinator": 403,
+            "employer": 403, "worker": 403}
+_ADMIN = {**dict.fromkeys(ROLES, 403), "admin": 200}
+_ADMIN_DELETES = {**dict.fromkeys(ROLES, 403), "admin": 302}
+_NOBODY = dict.fromkeys(ROLES, 403)
+RECORD_PAGES = {
+    ("GET", "/officeview/show/1"): _STAFF, ("GET", "/officeview/edit/1"): _ADMIN,
+    ("GET", "/officeview/delete/1"): _ADMIN_DELETES,
+    ("POST", "/officeview/delete/1"): _ADMIN_DELETES,
+    ("GET", "/regionview/show/1"): _STAFF, ("GET", "/regionview/edit/1"): _ADMIN,
+    ("GET", "/regionview/delete/1"): _ADMIN_DELETES,
+    ("POST", "/regionview/delete/1"): _ADMIN_DELETES,
+    ("GET", "/correctionruleview/show/1"): _OFFICES, ("GET", "/correctionruleview/edit/1"): _ADMIN,
+    ("GET", "/personview/delete/1"): _ADMIN_DELETES,
+    ("POST", "/personview/delete/1"): _ADMIN_DELETES,
+    ("GET", "/auditlogview/edit/999999"): _NOBODY, ("POST", "/auditlogview/edit/999999"): _NOBODY,
+    ("GET", "/auditlogview/delete/999999"): _NOBODY,
+    ("POST", "/auditlogview/delete/999999"): _NOBODY, ("POST", "/auditlogview/add"): _NOBODY,
+    ("GET", "/noticeview/edit/999999"): _NOBODY, ("POST", "/noticeview/edit/999999"): _NOBODY,
+    ("GET", "/noticeview/delete/999999"): _NOBODY, ("POST", "/noticeview/delete/999999"): _NOBODY,
+    ("POST", "/noticeview/add"): _NOBODY,
+    ("GET", "/apikeyadminview/edit/999999"): _NOBODY,
+    ("POST", "/apikeyadminview/edit/999999"): _NOBODY,
+    ("GET", "/apikeyadminview/delete/999999"): _NOBODY,
+    ("POST", "/apikeyadminview/delete/999999"): _NOBODY, ("POST", "/apikeyadminview/add"): _NOBODY,
+    ("GET", "/changerequestview/edit/999999"): _NOBODY,
+    ("POST", "/changerequestview/edit/999999"): _NOBODY,
+    ("GET", "/changerequestview/delete/999999"): _NOBODY,
+    ("POST", "/changerequestview/delete/999999"): _NOBODY,
+    ("POST", "/changerequestview/add"): _NOBODY,
+    ("GET", "/disputeview/edit/999999"): _NOBODY, ("POST", "/disputeview/edit/999999"): _NOBODY,
+    ("GET", "/disputeview/delete/999999"): _NOBODY,
+    ("POST", "/disputeview/delete/999999"): _NOBODY, ("POST", "/disputeview/add"): _NOBODY,
 }
 
 
@@ -90,6 +150,12 @@ def clients(app):
 @pytest.mark.parametrize("url", sorted(PLAIN_LISTS))
 def test_plain_endpoint_status(clients, role, url):
     assert clients[role].get(url).status_code == PLAIN_LISTS[url][role]
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize(("method", "url"), sorted(RECORD_PAGES))
+def test_record_page_status(clients, role, method, url):
+    assert clients[role].open(url, method=method).status_code == RECORD_PAGES[method, url][role]
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -27,15 +27,23 @@ from tests.test_api_support import (
 )
 
 
-@pytest.fixture(scope="module")
-def key_a(app):
-    """A key of the employer's unit (unit_in), created by the employer itself."""
-    return new_key(app, known_ids(app)["unit_in"], by="employer", name="工资系统")
+@pytest.fixture
+def keys(app, snapshot):
+    """A key of the employer's unit (unit_in), created by the employer itself, and one of
+    unit_out (made once; each test starts from the database holding both)."""
+    return snapshot("test_api.keys", lambda: {
+        "a": new_key(app, known_ids(app)["unit_in"], by="employer", name="工资系统"),
+        "b": new_key(app, known_ids(app)["unit_out"], name="外单位系统")})
 
 
-@pytest.fixture(scope="module")
-def key_b(app):
-    return new_key(app, known_ids(app)["unit_out"], name="外单位系统")
+@pytest.fixture
+def key_a(keys):
+    return keys["a"]
+
+
+@pytest.fixture
+def key_b(keys):
+    return keys["b"]
 
 
 @pytest.fixture(scope="module")

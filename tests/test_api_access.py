@@ -56,9 +56,13 @@ def _no_queued_batches_left_behind(app):
     drain_batches(app)
 
 
-@pytest.fixture(scope="module")
-def world(app):
-    """Records in unit_in and unit_out, and a credential of every kind."""
+@pytest.fixture
+def world(app, snapshot):
+    """Records in unit_in and unit_out, and a credential of every kind (made once)."""
+    return snapshot("test_api_access.world", lambda: _world(app))
+
+
+def _world(app):
     from app.extensions import db
     from app.models.api import ApiKey
     from app.services.actor import Actor

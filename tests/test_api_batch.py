@@ -26,14 +26,21 @@ def _no_queued_batches_left_behind(app):
     drain_batches(app)
 
 
-@pytest.fixture(scope="module")
-def key_a(app):
-    return new_key(app, known_ids(app)["unit_in"], by="employer", name="批量系统")
+@pytest.fixture
+def keys(app, snapshot):
+    return snapshot("test_api_batch.keys", lambda: {
+        "a": new_key(app, known_ids(app)["unit_in"], by="employer", name="批量系统"),
+        "b": new_key(app, known_ids(app)["unit_out"], name="外单位批量")})
 
 
-@pytest.fixture(scope="module")
-def key_b(app):
-    return new_key(app, known_ids(app)["unit_out"], name="外单位批量")
+@pytest.fixture
+def key_a(keys):
+    return keys["a"]
+
+
+@pytest.fixture
+def key_b(keys):
+    return keys["b"]
 
 
 @pytest.fixture

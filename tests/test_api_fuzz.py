@@ -27,9 +27,10 @@ def _no_queued_batches_left_behind(app):
     drain_batches(app)
 
 
-@pytest.fixture(scope="module")
-def fuzz_key(app):
-    return new_key(app, known_ids(app)["unit_in"], by="employer", name="模糊测试")
+@pytest.fixture
+def fuzz_key(app, snapshot):
+    return snapshot("test_api_fuzz.key", lambda: new_key(
+        app, known_ids(app)["unit_in"], by="employer", name="模糊测试"))
 
 
 @pytest.fixture(autouse=True)

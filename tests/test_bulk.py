@@ -14,6 +14,7 @@ from sqlalchemy import update as sa_update
 
 from app.domain.errors import DomainError
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
+from tests.factories import unit as new_unit
 from tests.test_bulk_helpers import (
     FAR,
     TODAY,
@@ -23,7 +24,6 @@ from tests.test_bulk_helpers import (
     fresh_ids,
     hire_row,
     hire_rows,
-    new_unit,
     row_errors,
     upload_and_check,
     xlsx_of,

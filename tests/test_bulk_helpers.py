@@ -9,12 +9,11 @@ import itertools
 
 from sqlalchemy import select
 
-from app.domain.identifiers import make_citizen_id, make_credit_code
+from app.domain.identifiers import make_citizen_id
 
 TODAY = datetime.date.today()
 FAR = TODAY + datetime.timedelta(days=3 * 365)
 _seq = itertools.count(1)
-_units = itertools.count(1)
 REGION = "320282"  # 宜兴: numbers no other test module uses
 
 
@@ -35,24 +34,6 @@ def actor(username: str, *, bulk: bool = True):
 
     return Actor.of(appbuilder.sm.find_user(username=username),
                     via=Channel.BULK if bulk else None)
-
-
-def new_unit(district="320213", street="320213001", headcount=100):
-    from app.extensions import db
-    from app.models.org import Region
-    from app.models.units import UnitStatus
-    from app.services.units import register_unit
-
-    def rid(code):
-        return db.session.scalar(select(Region.id).where(Region.code == code))
-
-    n = next(_units)
-    return register_unit({
-        "name": f"批量测试单位{n}有限公司",
-        "credit_code": make_credit_code(f"91{district}BK{n:07d}"),
-        "employer_type_code": "10", "industry_division_code": "39",
-        "ownership_type_code": "173", "district_id": rid(district), "street_id": rid(street),
-        "headcount": headcount}, status=UnitStatus.ACTIVE)
 
 
 def hire_row(citizen_id: str, name: str, **overrides) -> dict:

@@ -16,8 +16,10 @@ from sqlalchemy import func, select
 from app.domain.bulk.columns import COLUMNS
 from app.domain.filings import FilingStatus, FilingType
 from app.domain.identifiers import citizen_id_check_char
-from tests.conftest import PASSWORD, login
-from tests.test_bulk_helpers import FAR, TODAY, fresh_ids, new_unit, purge_unit
+from app.domain.roles import ROLE_EMPLOYER
+from tests import factories as make
+from tests.conftest import login
+from tests.test_bulk_helpers import FAR, TODAY, fresh_ids, purge_unit
 
 SIZE = 2000
 HIRE_COLUMNS = [c.key for c in COLUMNS[FilingType.HIRE]]
@@ -45,23 +47,11 @@ def process(app, batch_id):
         return process_batch(batch_id)
 
 
-def new_employer(app):
-    """A new employer user for a fresh unit of 梁溪区 (the demo employer's unit is shared)."""
-    from app.extensions import appbuilder, db
-
-    with app.app_context():
-        unit = new_unit(headcount=SIZE)
-        name = f"bulkemployer{unit.id}"
-        user = appbuilder.sm.add_user(name, "批量", "经办", f"{name}@example.com",
-                                      appbuilder.sm.find_role("Employer"), password=PASSWORD)
-        user.unit_id = unit.id
-        db.session.commit()
-        return unit.id, name
-
-
 def test_2000_hires_with_12_mistakes_then_fixed_then_a_2000_worker_plant_closure(
         app, client_for):
-    unit_id, username = new_employer(app)
+    with app.app_context():  # a fresh unit of 梁溪区 (the demo employer's unit is shared)
+        unit_id = make.unit(headcount=SIZE).id
+    username = make.user(ROLE_EMPLOYER, unit_id=unit_id, username=f"bulkemployer{unit_id}")
     try:
         _scenario(app, client_for, unit_id, username)
     finally:

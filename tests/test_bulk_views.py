@@ -117,9 +117,13 @@ def test_staff_upload_for_a_unit_by_credit_code_only_inside_their_jurisdiction(
 # Access matrix
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def batches(app):
+@pytest.fixture
+def batches(app, snapshot):
     """A filed batch of the employer's unit (梁溪区 崇安寺街道) and one of a 滨湖区 unit."""
+    return snapshot("test_bulk_views.batches", lambda: _batches(app))
+
+
+def _batches(app):
     from app.models.units import Unit
     from tests.conftest import KNOWN, pk_of
 

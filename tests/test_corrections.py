@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from sqlalchemy import select
 
 from app.domain.identifiers import make_citizen_id
+from tests.factories import actor
 
 _serial = itertools.count(700)  # ID sequence numbers; other modules use other ranges
 BIRTH = datetime.date(1987, 9, 9)  # test_review.py uses 1986: no shared numbers
@@ -22,13 +23,6 @@ def next_citizen_id() -> tuple[str, str]:
     n = next(_serial) - 700
     number = make_citizen_id("320213", BIRTH + datetime.timedelta(days=n // 300), 700 + n % 300)
     return number, "更正" + "甲乙丙丁戊己庚辛壬癸"[n % 10] + "子丑寅卯辰巳午未申酉"[n // 10 % 10]
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services import filings as fs
-
-    return fs.Actor.of(appbuilder.sm.find_user(username=username))
 
 
 def filed_hire(app, known) -> dict:

@@ -10,7 +10,6 @@ import concurrent.futures
 import datetime
 import doctest
 import io
-import itertools
 import os
 import shutil
 import stat
@@ -22,56 +21,15 @@ from PIL import Image
 from sqlalchemy import select
 
 from app.domain import documents as document_rules
-from app.domain.identifiers import make_citizen_id, make_credit_code
 from app.services.documents.seals import SIZE as SEAL_SIZE
+from tests.factories import actor, hire
+from tests.factories import unit as new_unit
 
-_seq = itertools.count(900)
-_codes = itertools.count(1)
 TODAY = datetime.date.today()
 FAR = TODAY + datetime.timedelta(days=3 * 365)
-CREDIT_CHARS = "0123456789ABCDEFGHJKLMNPQRTUWXY"
 
 
 # -- helpers ------------------------------------------------------------------------------------
-
-def fresh_id(birth=datetime.date(1991, 7, 8)):
-    return make_citizen_id("320213", birth, next(_seq))
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services.filings import Actor
-
-    return Actor.of(appbuilder.sm.find_user(username=username))
-
-
-def new_unit(district="320213", street="320213001", name=None):
-    from app.extensions import db
-    from app.models.org import Region
-    from app.models.units import UnitStatus
-    from app.services.units import register_unit
-
-    def rid(code):
-        return db.session.scalar(select(Region.id).where(Region.code == code))
-
-    n = next(_codes)
-    suffix = "DC" + "".join(CREDIT_CHARS[(n // 31 ** i) % 31] for i in range(7))
-    return register_unit({
-        "name": name or f"文书测试单位{n}有限公司",
-        "credit_code": make_credit_code(f"91{district}{suffix}"),
-        "employer_type_code": "10", "industry_division_code": "39",
-        "ownership_type_code": "173", "district_id": rid(district), "street_id": rid(street),
-        "headcount": 100}, status=UnitStatus.ACTIVE)
-
-
-def hire(unit_id, who="city", **kw):
-    from app.services import filings as fs
-
-    data = {"unit_id": unit_id, "citizen_id": fresh_id(), "name": "张三丰",
-            "start_date": TODAY, "contract_end": FAR, "job_title": "装配工"}
-    data.update(kw)
-    return fs.submit(fs.HireInput(**data), actor(who)).filing
-
 
 def renew(filing, who="city"):
     from app.services import filings as fs
@@ -151,9 +109,13 @@ def _filings_of_every_type(known):
     return {"HIRE": first, "RENEWAL": renewal, "TRANSFER": moved, "TERMINATION": ended}
 
 
-@pytest.fixture(scope="module")
-def rendered(app):
-    """One filed filing of each type and its rendered, signed PDF."""
+@pytest.fixture
+def rendered(app, snapshot):
+    """One filed filing of each type and its rendered, signed PDF (made once)."""
+    return snapshot("test_documents.rendered", lambda: _rendered(app))
+
+
+def _rendered(app):
     from app.domain.filings import FilingStatus
     from app.models.units import Unit
     from tests.conftest import KNOWN, pk_of

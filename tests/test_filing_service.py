@@ -13,9 +13,10 @@ from sqlalchemy import func, select
 from app.domain.errors import DomainError
 from app.domain.filings import EmploymentStatus, FilingStatus
 from app.domain.identifiers import make_citizen_id, make_credit_code
+from tests.factories import actor, hire
+from tests.factories import unit as new_unit
 
 _seq = itertools.count(300)
-_codes = itertools.count(1)
 TODAY = datetime.date.today()
 FAR = TODAY + datetime.timedelta(days=3 * 365)
 
@@ -28,40 +29,6 @@ def fresh_id(birth=datetime.date(1992, 3, 4)):
 def ctx(app):
     with app.app_context():
         yield
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services.filings import Actor
-
-    return Actor.of(appbuilder.sm.find_user(username=username))
-
-
-def new_unit(district="320213", street="320213001", headcount=100):
-    from app.extensions import db
-    from app.models.org import Region
-    from app.models.units import UnitStatus
-    from app.services.units import register_unit
-
-    def rid(code):
-        return db.session.scalar(select(Region.id).where(Region.code == code))
-
-    n = next(_codes)
-    return register_unit({
-        "name": f"服务测试单位{n}有限公司",
-        "credit_code": make_credit_code(f"91{district}WW{n:07d}"),
-        "employer_type_code": "10", "industry_division_code": "39",
-        "ownership_type_code": "173", "district_id": rid(district), "street_id": rid(street),
-        "headcount": headcount}, status=UnitStatus.ACTIVE)
-
-
-def hire(unit, who="city", **kw):
-    from app.services import filings as fs
-
-    data = {"unit_id": unit.id, "citizen_id": fresh_id(), "name": "钱七",
-            "start_date": TODAY, "contract_end": FAR}
-    data.update(kw)
-    return fs.submit(fs.HireInput(**data), actor(who)).filing
 
 
 def terminate(filing, reason="A37", who="city", end=TODAY, attachments=()):
@@ -184,13 +151,13 @@ def test_name_not_matching_the_id_on_file_is_refused(ctx):
 
 def test_employer_cannot_file_for_another_unit(ctx):
     with pytest.raises(DomainError) as info:
-        hire(new_unit(), who="employer")
+        hire(new_unit(), by="employer")
     assert info.value.code == "UNIT_OUT_OF_JURISDICTION"
 
 
 def test_street_staff_cannot_file_for_a_unit_outside_their_street(ctx):
     with pytest.raises(DomainError) as info:
-        hire(new_unit(district="320211", street="320211001"), who="street")
+        hire(new_unit(district="320211", street="320211001"), by="street")
     assert info.value.code == "UNIT_OUT_OF_JURISDICTION"
 
 
@@ -210,7 +177,7 @@ def test_counter_filing_records_channel_and_office(ctx):
     from app.models.filings import Channel
 
     unit = new_unit()
-    filing = hire(unit, who="street")
+    filing = hire(unit, by="street")
     assert filing.channel == Channel.COUNTER
     assert filing.office.name.endswith("崇安寺街道劳动保障所")
 
@@ -481,7 +448,7 @@ def test_city_corrects_an_id_number_and_the_history_keeps_both_versions(ctx):
 def test_street_staff_may_not_correct_an_id_number(ctx):
     from app.services import filings as fs
 
-    filing = hire(new_unit(), who="street")
+    filing = hire(new_unit(), by="street")
     with pytest.raises(DomainError) as info:
         fs.correct(filing.id, actor("street"), {"citizen_id": fresh_id()}, "录错")
     assert info.value.code == "CORRECTION_FIELD_NOT_ALLOWED"
@@ -535,7 +502,7 @@ def test_employers_cannot_cancel_a_filed_record(ctx):
     from app.extensions import db
     from app.models.units import Unit
 
-    filing = hire(db.session.get(Unit, unit_id), who="employer")
+    filing = hire(db.session.get(Unit, unit_id), by="employer")
     with pytest.raises(DomainError) as info:
         fs.cancel(filing.id, actor("employer"), "不想要了")
     assert info.value.code == "CANCEL_NOT_ALLOWED"
@@ -555,7 +522,7 @@ def test_a_correction_obeys_the_same_rules_as_a_filing(ctx):
 def test_street_staff_cannot_cancel_a_filed_record(ctx):
     from app.services import filings as fs
 
-    filing = hire(new_unit(), who="street")
+    filing = hire(new_unit(), by="street")
     with pytest.raises(DomainError) as info:
         fs.cancel(filing.id, actor("street"), "误报")
     assert info.value.code == "CANCEL_NOT_ALLOWED"

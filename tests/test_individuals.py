@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from app.domain.identifiers import make_citizen_id, mask_citizen_id
+from tests import factories as make
 from tests.conftest import login
 
 _seq = itertools.count(600)
@@ -50,20 +51,6 @@ def _last_code(app, phone):
                                  .order_by(Notice.id.desc()))
     match = re.search(r"验证码为 (\d{6})", body or "")
     return match.group(1) if match else None
-
-
-def _hire(app, unit_id, number, name) -> int:
-    """A filed hire of this person at the unit, by city staff at the counter."""
-    from app.extensions import appbuilder, db
-    from app.services import filings as fs
-
-    with app.app_context():
-        city = fs.Actor.of(appbuilder.sm.find_user(username="city"))
-        filing_id = fs.submit(fs.HireInput(unit_id=unit_id, citizen_id=number, name=name,
-                                           start_date=datetime.date.today(),
-                                           contract_type_code="OPEN"), city).filing.id
-        db.session.remove()
-    return filing_id
 
 
 def _someone_else() -> str:
@@ -221,8 +208,11 @@ def test_sending_codes_is_rate_limited(app):
 def test_a_worker_sees_only_their_own_filings(app, known):
 
     client, number, _ = _verified_client(app, name="何自己")
-    mine = _hire(app, known["unit_in"], number, "何自己")
-    other = _hire(app, known["unit_in"], _someone_else(), "别人甲")
+    with app.app_context():
+        mine = make.hire(known["unit_in"], citizen_id=number, name="何自己",
+                           contract_type_code="OPEN").id
+        other = make.hire(known["unit_in"], citizen_id=_someone_else(), name="别人甲",
+                            contract_type_code="OPEN").id
     assert client.get(f"/me/filing/{mine}").status_code == 200
     assert client.get(f"/me/filing/{other}").status_code == 404
     assert client.post(f"/me/dispute/{other}", data={"kind": "NOT_ME",
@@ -296,7 +286,9 @@ def test_a_dispute_reaches_the_units_queue_and_its_resolution_is_visible(app, cl
     from app.models.individuals import Dispute
 
     client, number, _ = _verified_client(app, name="蒋异议")
-    filing_id = _hire(app, known["unit_in"], number, "蒋异议")
+    with app.app_context():
+        filing_id = make.hire(known["unit_in"], citizen_id=number, name="蒋异议",
+                                contract_type_code="OPEN").id
     client.post(f"/me/dispute/{filing_id}", data={"kind": "WRONG", "comment": "入职日期不对"})
     with app.app_context():
         pk = db.session.scalar(select(Dispute.id).where(Dispute.filing_id == filing_id))
@@ -324,8 +316,11 @@ def test_staff_see_the_id_number_masked_in_queues(app, client_for):
 def test_a_worker_downloads_their_own_documents_and_no_one_elses(app, known):
 
     client, number, _ = _verified_client(app, name="韩文档")
-    mine = _hire(app, known["unit_in"], number, "韩文档")
-    other = _hire(app, known["unit_in"], _someone_else(), "别人乙")
+    with app.app_context():
+        mine = make.hire(known["unit_in"], citizen_id=number, name="韩文档",
+                           contract_type_code="OPEN").id
+        other = make.hire(known["unit_in"], citizen_id=_someone_else(), name="别人乙",
+                            contract_type_code="OPEN").id
     assert "下载备案表" in client.get("/me/").get_data(as_text=True)
     assert client.get(f"/documents/filing/{mine}").status_code == 200
     assert client.get(f"/documents/status/{mine}").status_code == 200

@@ -14,8 +14,10 @@ import uuid
 import pytest
 from sqlalchemy import func, select
 
+from app.domain.roles import ROLE_EMPLOYER
 from app.services.actor import Actor
-from tests.conftest import PASSWORD, login
+from tests import factories as make
+from tests.conftest import login
 
 _seq = itertools.count(1)
 NOW = datetime.datetime.now().replace(second=0, microsecond=0)
@@ -29,48 +31,9 @@ def token(n: int = 6) -> str:
 # Helpers: units, employer logins, events
 # --------------------------------------------------------------------------------------------
 
-def make_unit(app, district="320213", street="320213001", name=None) -> int:
-    """An active unit (梁溪区 崇安寺街道 by default) with a fresh credit code."""
-    from app.domain.identifiers import make_credit_code
-    from app.extensions import db
-    from app.models.org import Region
-    from app.models.units import Unit, UnitStatus
-
-    with app.app_context():
-        d = db.session.scalar(select(Region).where(Region.code == district))
-        s = db.session.scalar(select(Region).where(Region.code == street))
-        while True:
-            code = make_credit_code("91" + district + "KQT" + token())
-            if not db.session.scalar(select(Unit.id).where(Unit.credit_code == code)):
-                break
-        unit = Unit(name=name or f"活动测试单位{token()}有限公司", credit_code=code,
-                    employer_type_code="10", industry_division_code="39",
-                    industry_section_code="C", ownership_type_code="173", district_id=d.id,
-                    street_id=s.id, address="测试路1号", contact_name="李四",
-                    contact_phone="13800000001", headcount=50, status=UnitStatus.ACTIVE)
-        db.session.add(unit)
-        db.session.commit()
-        return unit.id
-
-
-def make_employer(app, unit_id: int) -> str:
-    from app.domain.roles import ROLE_EMPLOYER
-    from app.extensions import appbuilder, db
-
-    username = f"emp_out_{token(8)}"
-    with app.app_context():
-        sm = appbuilder.sm
-        user = sm.add_user(username=username, first_name="经办人", last_name="",
-                           email=f"{username}@example.cn", role=sm.find_role(ROLE_EMPLOYER),
-                           password=PASSWORD)
-        user.unit_id = unit_id
-        db.session.commit()
-    return username
-
-
 def employer_client(app, unit_id=None):
-    unit_id = unit_id or make_unit(app)
-    return unit_id, login(app.test_client(), make_employer(app, unit_id))
+    unit_id = unit_id or make.unit_row()
+    return unit_id, login(app.test_client(), make.user(ROLE_EMPLOYER, unit_id=unit_id))
 
 
 def event_form(**overrides) -> dict:
@@ -225,7 +188,7 @@ def test_capacity_is_enforced_in_one_transaction_per_signup(app):
             signup_deadline=NOW + datetime.timedelta(days=4)), coordinator)
         event_id = event.id
     for _ in range(5):
-        unit_id = make_unit(app)
+        unit_id = make.unit_row()
         with app.app_context():
             events.sign_up(event_id, unit_id, events.Attendee("某某", f"137{token(8)}"),
                            Actor.of(appbuilder.sm.find_user(username="coordinator")))
@@ -249,7 +212,7 @@ def test_parallel_signups_for_the_last_seats_never_overbook(app):
             starts_at=NOW + datetime.timedelta(days=5), ends_at=None, capacity=2,
             signup_deadline=NOW + datetime.timedelta(days=4)),
             Actor.of(appbuilder.sm.find_user(username="coordinator"))).id
-    units = [make_unit(app) for _ in range(4)]
+    units = [make.unit_row() for _ in range(4)]
     barrier, errors = threading.Barrier(len(units)), []
 
     def sign(unit_id):
@@ -411,7 +374,7 @@ def test_reminder_job_notifies_once_the_day_before(app):
             starts_at=NOW + datetime.timedelta(hours=20), ends_at=None, capacity=5,
             signup_deadline=NOW + datetime.timedelta(hours=10)), coordinator)
         event_id = event.id
-    unit_id = make_unit(app)
+    unit_id = make.unit_row()
     with app.app_context():
         events.sign_up(event_id, unit_id, events.Attendee("提醒人", f"136{token(8)}"),
                        Actor.of(appbuilder.sm.find_user(username="coordinator")))
@@ -434,7 +397,7 @@ def test_unit_approved_online_is_invited_to_the_next_new_unit_training(app, coor
                             starts_at=start.strftime("%Y-%m-%dT%H:%M"),
                             signup_deadline=(start - datetime.timedelta(hours=2))
                             .strftime("%Y-%m-%dT%H:%M"))
-    unit_id = make_unit(app, street="320213002")
+    unit_id = make.unit_row(street="320213002")
     with app.app_context():
         db.session.get(Unit, unit_id).status = UnitStatus.PENDING
         db.session.commit()
@@ -463,7 +426,7 @@ def test_unit_approved_signal_invites_the_unit_through_the_outreach_listener(app
     from app.services.signals import unit_approved
     from app.services.transaction import transaction
 
-    unit_id = make_unit(app)
+    unit_id = make.unit_row()
     connected = dict(unit_approved.receivers)
     assert id(listeners._invite_approved_unit) in connected  # by create_app
     listeners.connect()
@@ -482,7 +445,7 @@ def test_invitation_waits_for_the_next_training_when_none_is_scheduled(app):
     from app.models.units import Unit
     from app.services.outreach import events
 
-    unit_id = make_unit(app)
+    unit_id = make.unit_row()
     far = datetime.datetime(2099, 1, 1)
     with app.app_context():
         events.invite_new_unit(db.session.get(Unit, unit_id), at=far)
@@ -877,7 +840,7 @@ def test_coordinator_designates_assigns_staff_and_records_a_visit_with_follow_up
     from app.models.outreach import EnterpriseVisit, KeyEnterprise, VisitFollowUp
     from app.models.units import Unit
 
-    unit_id = make_unit(app)
+    unit_id = make.unit_row()
     ke_id = designate(coordinator, unit_code(app, unit_id))
     assert designate(coordinator, unit_code(app, unit_id)) == ke_id  # idempotent
     with app.app_context():
@@ -948,41 +911,20 @@ def test_visit_input_is_checked(app, coordinator, known):
     assert "USCC" in text or "统一社会信用代码" in text
 
 
-def _hire(app, unit_id) -> int:
-    """A filed hire at the unit (through the filing service)."""
-    from app.domain.identifiers import make_citizen_id
-    from app.extensions import appbuilder, db
-    from app.models.people import Person
-    from app.services import filings as fs
-
-    with app.app_context():
-        while True:
-            n = next(_seq) + 900
-            number = make_citizen_id("320213", datetime.date(1985, 1, 1)
-                                     + datetime.timedelta(days=int(token(4)) % 3000), n % 1000)
-            if not db.session.scalar(select(Person.id).where(Person.citizen_id == number)):
-                break
-        start = datetime.date.today()
-        outcome = fs.submit(fs.HireInput(
-            unit_id=unit_id, citizen_id=number, name=f"专项{n}", start_date=start,
-            contract_type_code="FIXED", contract_end=start + datetime.timedelta(days=700),
-            job_title="操作工"), fs.Actor.of(appbuilder.sm.find_user(username="city")))
-        return outcome.filing.id
-
-
 def test_service_case_links_filings_idempotently_and_lists_them_masked(app, coordinator):
     from app.extensions import appbuilder, db
     from app.models.filings import Filing
     from app.services.outreach import link_filings
 
-    unit_id = make_unit(app)
+    unit_id = make.unit_row()
     ke_id = designate(coordinator, unit_code(app, unit_id))
     response = coordinator.post(f"/outreach/key-enterprises/{ke_id}/cases", data={
         "kind": "PLANT_CLOSURE", "title": "整厂关停退工专项", "expected_people": "2000",
         "description": "测试"})
     assert response.status_code == 302
     case_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    filing_ids = [_hire(app, unit_id) for _ in range(2)]
+    with app.app_context():
+        filing_ids = [make.hire(unit_id, job_title="操作工").id for _ in range(2)]
     with app.app_context():
         coordinator_user = appbuilder.sm.find_user(username="coordinator")
         assert link_filings(case_id, filing_ids, Actor.of(coordinator_user)) == 2
@@ -1021,8 +963,8 @@ def test_link_filings_refuses_filings_outside_the_actors_jurisdiction(app, coord
     response = coordinator.post(f"/outreach/key-enterprises/{ke_id}/cases", data={
         "kind": "GROUP_RESTRUCTURING", "title": f"集团重组{token()}"})
     case_id = int(response.headers["Location"].rstrip("/").rsplit("/", 1)[1])
-    outside = _hire(app, known["unit_out"])
     with app.app_context():
+        outside = make.hire(known["unit_out"], job_title="操作工").id
         with pytest.raises(Exception) as refused:
             link_filings(case_id, [outside], Actor.of(appbuilder.sm.find_user(username="district")))
         assert getattr(refused.value, "code", "") == "FILING_NOT_FOUND"

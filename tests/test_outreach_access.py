@@ -19,8 +19,12 @@ ROLES = ("admin", "city", "district", "street", "coordinator", "employer", "work
 NOW = datetime.datetime.now().replace(second=0, microsecond=0)
 
 
-@pytest.fixture(scope="module")
-def records(app):
+@pytest.fixture
+def records(app, snapshot):
+    return snapshot("test_outreach_access.records", lambda: _records(app))
+
+
+def _records(app):
     from app.extensions import appbuilder, db
     from app.models.units import Unit
     from app.services.actor import Actor

@@ -13,13 +13,16 @@ import re
 import pytest
 from sqlalchemy import select
 
-from app.domain.identifiers import make_citizen_id, make_credit_code
+from app.domain.identifiers import make_citizen_id
+from tests import factories as make
+from tests.factories import actor
 
 _serial = itertools.count(700)  # ID sequence numbers; other modules use other ranges
-_units = itertools.count(1)
 BIRTH = datetime.date(1986, 5, 1)
 TODAY = datetime.date.today()
 PDF = b"%PDF-1.4 test"
+HIRED = {"start_date": TODAY - datetime.timedelta(days=10),  # full time, a year's contract
+         "contract_end": TODAY + datetime.timedelta(days=365)}
 
 
 # --------------------------------------------------------------------------------------------
@@ -30,44 +33,6 @@ def next_citizen_id() -> tuple[str, str]:
     n = next(_serial) - 700
     number = make_citizen_id("320213", BIRTH + datetime.timedelta(days=n // 300), 700 + n % 300)
     return number, "复核" + "甲乙丙丁戊己庚辛壬癸"[n % 10] + "子丑寅卯辰巳午未申酉"[n // 10 % 10]
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services import filings as fs
-
-    return fs.Actor.of(appbuilder.sm.find_user(username=username))
-
-
-def new_unit(street_code="320213001") -> int:
-    """An active unit of our own, so layoffs here count against no one else's workforce."""
-    from app.extensions import db
-    from app.models.org import Region
-    from app.models.units import UnitStatus
-    from app.services.units import register_unit
-
-    street = db.session.scalar(select(Region).where(Region.code == street_code))
-    n = next(_units)
-    unit = register_unit({
-        "name": f"无锡复核测试{n}号有限公司",
-        "credit_code": make_credit_code(f"91{street.parent.code}MA7RW{n:04d}"),
-        "employer_type_code": "10", "industry_division_code": "39",
-        "ownership_type_code": "173", "district_id": street.parent_id, "street_id": street.id,
-        "address": "测试路8号", "contact_name": "王五", "contact_phone": "13800000001",
-        "headcount": 20}, status=UnitStatus.ACTIVE)
-    return unit.id
-
-
-def hire(unit_id, by="city", citizen_id=None, name=None):
-    """A full-time hire; returns the Outcome (filed at once unless flagged)."""
-    from app.services import filings as fs
-
-    if citizen_id is None:
-        citizen_id, name = next_citizen_id()
-    return fs.submit(fs.HireInput(
-        unit_id=unit_id, citizen_id=citizen_id, name=name,
-        start_date=TODAY - datetime.timedelta(days=10),
-        contract_end=TODAY + datetime.timedelta(days=365)), actor(by))
 
 
 def terminate(employment_id, reason, by="city", attachments=()):
@@ -83,8 +48,9 @@ def pending_termination(app, street_code="320213001", workforce=11):
     from app.services import filings as fs
 
     with app.app_context():
-        unit_id = new_unit(street_code)
-        employments = [hire(unit_id).filing.employment_id for _ in range(workforce)]
+        unit_id = make.unit(street=street_code, headcount=20).id
+        employments = [make.submit_hire(unit_id, **HIRED).filing.employment_id
+                       for _ in range(workforce)]
         filing = terminate(employments[0], "A39_MISCONDUCT",
                            attachments=[fs.Upload("违纪材料.pdf", "application/pdf", PDF)])
         return {"id": filing.id, "status": filing.status.name, "unit": unit_id,
@@ -95,8 +61,9 @@ def pending_termination(app, street_code="320213001", workforce=11):
 def mass_termination(app):
     """A unit of 10 in 梁溪区 崇安寺街道 lays one off: 10 % reached → district approval."""
     with app.app_context():
-        unit_id = new_unit("320213001")
-        employments = [hire(unit_id).filing.employment_id for _ in range(10)]
+        unit_id = make.unit(street="320213001", headcount=20).id
+        employments = [make.submit_hire(unit_id, **HIRED).filing.employment_id
+                       for _ in range(10)]
         filing = terminate(employments[0], "A40_3")
         return {"id": filing.id, "status": filing.status.name, "unit": unit_id,
                 "employment": employments[0], "receipt": filing.receipt_number}
@@ -106,8 +73,10 @@ def multiple_employment_hire(app, known):
     """The employer hires someone already full-time elsewhere: 多重用工 → review, at unit_in."""
     with app.app_context():
         citizen_id, name = next_citizen_id()
-        hire(new_unit("320213002"), citizen_id=citizen_id, name=name)
-        filing = hire(known["unit_in"], by="employer", citizen_id=citizen_id, name=name).filing
+        make.submit_hire(make.unit(street="320213002", headcount=20), citizen_id=citizen_id,
+                         name=name, **HIRED)
+        filing = make.submit_hire(known["unit_in"], "employer", citizen_id=citizen_id, name=name,
+                                  **HIRED).filing
         return {"id": filing.id, "status": filing.status.name, "receipt": filing.receipt_number}
 
 
@@ -453,10 +422,11 @@ OTHER_PAGES = {  # role → status of: review queue, district approvals, notice 
 }
 
 
-@pytest.fixture(scope="module")
-def records(app):
-    return {"inside": pending_termination(app, "320213001"),
-            "outside": pending_termination(app, "320211001")}
+@pytest.fixture
+def records(app, snapshot):
+    return snapshot("test_review.records", lambda: {
+        "inside": pending_termination(app, "320213001"),
+        "outside": pending_termination(app, "320211001")})
 
 
 @pytest.fixture(scope="module")

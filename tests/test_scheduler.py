@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime
 import doctest
 import gc
-import itertools
 import os
 import subprocess
 import sys
@@ -17,27 +16,10 @@ from pathlib import Path
 from sqlalchemy import func, select, update
 
 from app.domain.documents import DocumentStatus
-from app.domain.identifiers import make_citizen_id
+from tests.factories import hire
 
-_seq = itertools.count(900)
 TODAY = datetime.date.today()
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services.filings import Actor
-
-    return Actor.of(appbuilder.sm.find_user(username=username))
-
-
-def hire(unit_id):
-    from app.services import filings as fs
-
-    return fs.submit(fs.HireInput(
-        unit_id=unit_id, citizen_id=make_citizen_id("320213", datetime.date(1985, 6, 7),
-                                                    next(_seq)),
-        name="赵六", start_date=TODAY, contract_type_code="OPEN"), actor("city")).filing
 
 
 def in_threads(app, count, work):

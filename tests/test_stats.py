@@ -13,50 +13,33 @@ import pytest
 from openpyxl import load_workbook
 from sqlalchemy import func, select, text
 
+from tests import factories as make
+
 ROLES = ("admin", "city", "district", "district2", "street", "coordinator", "employer", "worker")
 STAFF = {"admin", "city", "district", "district2", "street"}
 TODAY = datetime.date.today()
 
 
-def _region_id(code):
-    from app.extensions import db
-    from app.models.org import Region
-
-    return db.session.scalar(select(Region.id).where(Region.code == code))
-
-
-def _make_unit(name, district_code, street_code, credit_tail):
-    from app.domain.identifiers import make_credit_code
-    from app.extensions import db
-    from app.models.units import Unit, UnitStatus
-
-    unit = Unit(name=name, credit_code=make_credit_code(f"91{district_code}{credit_tail}"),
-                employer_type_code="10", industry_division_code="39",
-                industry_section_code="C", ownership_type_code="173",
-                district_id=_region_id(district_code), street_id=_region_id(street_code),
-                address="统计路1号", contact_name="李统计", contact_phone="13800000001",
-                headcount=50, status=UnitStatus.ACTIVE)
-    db.session.add(unit)
-    db.session.flush()
-    return unit.id
-
-
-@pytest.fixture(scope="module")
-def city(app):
+@pytest.fixture
+def city(app, snapshot):
     """Two units of our own (梁溪区 崇安寺街道, 滨湖区) with five years of generated filings, and
-    the aggregates built."""
+    the aggregates built (made once; each test starts from the database holding them)."""
+    return snapshot("test_stats.city", lambda: _city(app))
+
+
+def _city(app):
     from app.demo.history import generate
     from app.extensions import db
     from app.services.stats import build as stats_build
 
     with app.app_context():
-        lx = _make_unit("统计测试梁溪制造有限公司", "320213", "320213001", "MA1TJ0001")
-        bh = _make_unit("统计测试滨湖制造有限公司", "320211", "320211001", "MA1TJ0002")
+        lx = make.unit_row(street="320213001", name="统计测试梁溪制造有限公司")
+        bh = make.unit_row(street="320211001", name="统计测试滨湖制造有限公司")
         db.session.commit()
         added = generate(4000, unit_ids=[lx, bh], reuse_persons=False, seed=7)
         stats_build.rebuild()
         made = {"lx": lx, "bh": bh, "added": added,
-                "lx_district": _region_id("320213"), "bh_district": _region_id("320211")}
+                "lx_district": make.region_id("320213"), "bh_district": make.region_id("320211")}
         db.session.remove()
     # No app context stays pushed: requests of the test clients must each get their own `g`.
     return made
@@ -166,16 +149,6 @@ def test_online_share_is_about_three_in_four(app, city):
         assert 0.70 <= share <= 0.82
 
 
-def _hire(app, unit_id, citizen_id, name, start):
-    from app.extensions import appbuilder
-    from app.services import filings as fs
-
-    city_user = appbuilder.sm.find_user(username="city")
-    return fs.submit(fs.HireInput(unit_id=unit_id, citizen_id=citizen_id, name=name,
-                                  start_date=start, contract_type_code="OPEN"),
-                     fs.Actor.of(city_user)).filing
-
-
 def test_nightly_after_corrections_and_cancellations_equals_a_full_rebuild(app, city):
     """The increment recomputes exactly what changed: a new hire today, a correction of it (it
     counts once, as its new version), an old filing cancelled years ago, a day's new filings."""
@@ -189,8 +162,9 @@ def test_nightly_after_corrections_and_cancellations_equals_a_full_rebuild(app, 
 
     with app.app_context():
         stats_build.nightly()
-        filing = _hire(app, city["lx"], make_citizen_id("320213", datetime.date(1995, 3, 3), 77),
-                       "统计测试甲", TODAY)
+        filing = make.hire(city["lx"], citizen_id=make_citizen_id(
+            "320213", datetime.date(1995, 3, 3), 77), name="统计测试甲", start_date=TODAY,
+            contract_type_code="OPEN")
         city_actor = fs.Actor.of(appbuilder.sm.find_user(username="city"))
         corrected = fs.correct(filing.id, city_actor, {"job_title": "统计员"}, "岗位名称填写有误")
         assert corrected.status.name == "FILED"
@@ -246,7 +220,7 @@ def test_nightly_turns_into_a_full_rebuild_once_a_week(app, city):
         assert stats_build.nightly()["kind"] == "nightly"
 
 
-def test_nightly_job_is_claimed_once_per_day(app):
+def test_nightly_job_is_claimed_once_per_day(app, city):
     from app.jobs import JOB_DEFAULTS, jobs
     from app.jobs.scheduler import build_scheduler, run_claimed
     from app.jobs.stats import NIGHTLY_JOB
@@ -281,10 +255,15 @@ def test_cli_rebuild_and_nightly(app, city):
 # --------------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def clients(app, city):
+def logged_in(app):
     from tests.conftest import login
 
     return {role: login(app.test_client(), role) for role in ROLES}
+
+
+@pytest.fixture
+def clients(logged_in, city):
+    return logged_in
 
 
 PAGES = ("/stats/", "/stats/industry", "/stats/terminations", "/stats/groups",
@@ -464,17 +443,21 @@ def test_export_neutralises_formula_like_labels(app, clients, city):
 # Service push
 # --------------------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def surge(app, city):
+@pytest.fixture
+def surge(app, city, snapshot):
     """A unit in 梁溪区 崇安寺街道 with a few terminations a quarter, then a layoff this
-    quarter; the nightly run suggests layoff guidance."""
+    quarter; the nightly run suggests layoff guidance (made once, on top of the city)."""
+    return snapshot("test_stats.surge", lambda: _surge(app))
+
+
+def _surge(app):
     from app.extensions import db
     from app.models.filings import Filing
     from app.models.people import Person
     from app.services.stats import build as stats_build
 
     with app.app_context():
-        unit_id = _make_unit("统计测试裁员有限公司", "320213", "320213001", "MA1TJ0003")
+        unit_id = make.unit_row(street="320213001", name="统计测试裁员有限公司")
         person = db.session.scalar(select(Person).order_by(Person.id).limit(1))
         quarter = datetime.date(TODAY.year, (TODAY.month - 1) // 3 * 3 + 1, 1)
 

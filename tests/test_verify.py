@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime
 import doctest
-import itertools
 import re
 
 import pytest
@@ -14,27 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import select
 
-from app.domain.identifiers import make_citizen_id
+from tests.factories import actor, hire
 
-_seq = itertools.count(900)
 TODAY = datetime.date.today()
 FAR = TODAY + datetime.timedelta(days=3 * 365)
-
-
-def actor(username):
-    from app.extensions import appbuilder
-    from app.services.filings import Actor
-
-    return Actor.of(appbuilder.sm.find_user(username=username))
-
-
-def hire(unit_id, name="张三"):
-    from app.services import filings as fs
-
-    return fs.submit(fs.HireInput(
-        unit_id=unit_id, citizen_id=make_citizen_id("320213", datetime.date(1988, 2, 3),
-                                                    next(_seq)),
-        name=name, start_date=TODAY, contract_end=FAR), actor("city")).filing
 
 
 def code_of(filing) -> str:

@@ -41,9 +41,9 @@ def demo_command(units: int, persons: int, hires: int, filings: int, history_onc
     """Build the demo city (idempotent). Refused outside demo mode."""
     if not current_app.config.get("DEMO_MODE"):
         raise click.ClickException("演示数据只能在演示模式下生成（BEIAN_DEMO_MODE=1）。")
+    from app.demo.city import DEMO_PASSWORD, DEMO_USERS, build_demo_city
     from app.demo.stats import generate_demo_filings, has_demo_history
     from app.features import features
-    from app.services.demo import DEMO_PASSWORD, DEMO_USERS, build_demo_city
 
     started = time.perf_counter()
     result = build_demo_city(units=units, persons=persons, hires=hires)

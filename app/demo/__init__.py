@@ -1,2 +1,3 @@
-"""Demo data: the demo city, its "1+3" services and barometer, and years of generated history.
-Run by `flask beian demo` (demo mode only), never by the runtime."""
+"""Demo data, kept out of the runtime: the demo city (a fictitious Wuxi-like city and its people),
+its "1+3" services and barometer, and years of generated history. Only `flask beian demo` (demo
+mode only), the tests and the benchmarks import it."""

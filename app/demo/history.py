@@ -23,9 +23,9 @@ from itertools import accumulate
 
 from sqlalchemy import func, select, text
 
+from app.demo import data as dd
 from app.demo.rows import Writer
 from app.domain import codelists as cl
-from app.domain import demo_data as dd
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType, make_receipt_number
 from app.domain.identifiers import make_citizen_id
 from app.domain.stats import DEMO_CITY_MISSING
@@ -59,7 +59,7 @@ CORRECTION_SHARE, CANCEL_SHARE, OVERDUE_SHARE = 0.006, 0.004, 0.04
 
 
 def _chinese_name(rng: random.Random) -> str:
-    from app.services.demo import _name
+    from app.demo.city import _name
 
     return _name(rng)
 

@@ -18,10 +18,11 @@ def _token(n: int = 6) -> str:
 
 def employer_login(app) -> tuple[int, str]:
     """A fresh active unit in 梁溪区 崇安寺街道 and its employer login."""
-    from tests.test_outreach import make_employer, make_unit
+    from app.domain.roles import ROLE_EMPLOYER
+    from tests import factories as make
 
-    unit_id = make_unit(app, name=f"浏览器沙龙单位{_token()}有限公司")
-    return unit_id, make_employer(app, unit_id)
+    unit_id = make.unit_row(name=f"浏览器沙龙单位{_token()}有限公司")
+    return unit_id, make.user(ROLE_EMPLOYER, unit_id=unit_id)
 
 
 @contextmanager

@@ -7,8 +7,8 @@ from collections import Counter
 
 import pytest
 
+from app.demo import data as demo
 from app.domain import codelists as cl
-from app.domain import demo_data as demo
 
 SECTION_LETTERS = "ABCDEFGHIJKLMNOPQRST"
 

@@ -9,8 +9,8 @@ import random
 
 from sqlalchemy import func, select
 
+from app.demo import data as dd
 from app.domain import codelists as cl
-from app.domain import demo_data as dd
 from app.domain.identifiers import CREDIT_CODE_ALPHABET, make_citizen_id, make_credit_code
 from app.domain.roles import (
     ROLE_ADMIN,
@@ -25,6 +25,7 @@ from app.extensions import appbuilder, db
 from app.models.org import Office, OfficeLevel, Region, RegionLevel
 from app.models.people import Person
 from app.models.units import Unit, UnitStatus
+from app.services.transaction import transaction
 
 # Demo logins (README lists them). Demo mode only.
 DEMO_PASSWORD = "Beian@2026demo"
@@ -44,12 +45,12 @@ DEMO_USERS = (
 def build_demo_city(units: int = 300, persons: int = 5000, seed: int = 2026,
                     hires: int = 0) -> dict:
     rng = random.Random(seed)
-    regions = _regions()
-    offices = _offices(regions)
-    made_units = _units(rng, regions, units)
-    made_persons = _persons(rng, regions, persons)
-    users = _users(offices)
-    db.session.commit()
+    with transaction():
+        regions = _regions()
+        offices = _offices(regions)
+        made_units = _units(rng, regions, units)
+        made_persons = _persons(rng, regions, persons)
+        users = _users(offices)
     made_hires = _hires(rng, hires) if hires else 0
     return {"regions": len(regions), "offices": len(offices), "units": made_units,
             "persons": made_persons, "users": users, "hires": made_hires}

@@ -37,6 +37,9 @@ NOT_IN_A_MATRIX = {
     "PublicEventsView.show", "KnowledgeBaseView.article",
     "CodeListApi.contract_type", "CodeListApi.education", "CodeListApi.employment_form",
     "CodeListApi.termination_reason", "SecurityApi.login", "SecurityApi.refresh",
+    # Operations: liveness and readiness for load balancers (public, nothing personal), and
+    # metrics served by client network, not by role (tests/test_ops.py tries both sides).
+    "health.healthz", "health.readyz", "metrics.scrape",
 }
 # FAB's security views (users, roles, permissions, view menus, groups): admin-only through FAB's
 # permissions, which tests/test_roles.py pins role by role.

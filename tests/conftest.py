@@ -161,16 +161,12 @@ def app(test_database, tmp_path_factory):
     with application.app_context():
         from flask_migrate import upgrade
 
+        from app.cli.admin import seed_reference_data
         from app.demo.city import build_demo_city
-        from app.extensions import appbuilder, db
-        from app.features import features
-        from app.services.seed import seed_code_lists
+        from app.extensions import db
 
         upgrade()
-        seed_code_lists()
-        appbuilder.sm.sync_roles()
-        for feature in features():  # what `flask beian init` seeds
-            feature.seed()
+        seed_reference_data()  # what `flask beian init` seeds
         build_demo_city(units=40, persons=200)
         _known_records()
         db.session.remove()

@@ -10,10 +10,6 @@ from pathlib import Path
 
 import pytest
 
-# The wave-2 restructuring lands capability by capability; a test marked here is not yet true
-# everywhere and lists what is left. The marks go when the last capability lands.
-IN_PROGRESS = pytest.mark.xfail(reason="wave 2 restructuring in progress", strict=False)
-
 ROOT = Path(__file__).resolve().parent.parent
 APP = ROOT / "app"
 MAX_MODULE_LINES = 600
@@ -82,7 +78,6 @@ def imports_of(path: Path) -> Iterator[tuple[int, str, list[str]]]:
 
 # -- layers ----------------------------------------------------------------------------------
 
-@IN_PROGRESS
 def test_services_queries_and_domain_never_read_the_web_request():
     found = []
     for folder in ("services", "domain", "queries"):
@@ -98,7 +93,6 @@ def test_services_queries_and_domain_never_read_the_web_request():
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_domain_has_no_flask_and_no_database():
     found = []
     for path in python_files(APP / "domain"):
@@ -111,7 +105,6 @@ def test_domain_has_no_flask_and_no_database():
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_only_the_transaction_helper_commits():
     found = []
     allowed = {"app/services/transaction.py"}
@@ -192,7 +185,6 @@ def import_cycles() -> list[list[str]]:
     return cycles
 
 
-@IN_PROGRESS
 def test_no_import_cycles_in_app():
     cycles = import_cycles()
     assert not cycles, "\n".join(" ↔ ".join(c) for c in cycles)
@@ -212,7 +204,6 @@ def _layer(module: str) -> int | None:
     return None
 
 
-@IN_PROGRESS
 def test_arrows_point_down():
     """domain ← models ← queries ← services ← faces: nothing imports a layer above its own."""
     found = []
@@ -241,7 +232,6 @@ def _error_calls(path: Path) -> Iterator[tuple[int, str, str]]:
             yield node.lineno, "ApiError.one", args[1].value
 
 
-@IN_PROGRESS
 def test_every_error_code_is_defined_once_in_the_domain():
     found, defined = [], {}
     for path in python_files():
@@ -258,7 +248,6 @@ def test_every_error_code_is_defined_once_in_the_domain():
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_no_hand_kept_status_table():
     text = (APP / "api" / "errors.py").read_text(encoding="utf-8") \
         if (APP / "api" / "errors.py").exists() else ""
@@ -267,14 +256,12 @@ def test_no_hand_kept_status_table():
 
 # -- shape -----------------------------------------------------------------------------------
 
-@IN_PROGRESS
 def test_modules_are_small():
     found = [f"{rel(p)}: {n} lines" for p in python_files()
              if rel(p) not in DATA_TABLES and (n := len(p.read_text().splitlines())) > MAX_MODULE_LINES]
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_functions_are_short():
     found = []
     for path in python_files():
@@ -287,20 +274,17 @@ def test_functions_are_short():
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_services_are_capability_packages():
     stray = sorted(p.name for p in (APP / "services").glob("*.py") if p.name not in SERVICE_KERNEL)
     assert not stray, f"modules outside a capability package: {stray}"
 
 
-@IN_PROGRESS
 def test_demo_generators_live_outside_the_runtime():
     found = [rel(p) for folder in ("services", "domain")
              for p in (APP / folder).rglob("*demo*.py")]
     assert not found, found
 
 
-@IN_PROGRESS
 def test_services_do_not_schedule_or_register_commands():
     found = []
     for path in python_files(APP / "services"):
@@ -310,7 +294,6 @@ def test_services_do_not_schedule_or_register_commands():
     assert not found, "\n".join(found)
 
 
-@IN_PROGRESS
 def test_settings_are_read_from_the_app_config_only():
     """No os.environ outside config.py; every BEIAN_* name the app reads is declared there."""
     import config

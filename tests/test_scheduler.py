@@ -362,7 +362,7 @@ def test_the_scheduler_has_the_jobs_and_the_safety_settings(app):
     scheduler = build_scheduler(app)
     assert not scheduler.running
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert {RENDER_JOB, ENQUEUE_JOB} <= set(jobs)  # and each capability's own (app.features)
+    assert {RENDER_JOB, ENQUEUE_JOB} <= set(jobs)  # and each capability's own (app.jobs.JOB_MODULES)
     for job in jobs.values():
         assert job.misfire_grace_time >= 3600
         assert job.coalesce is True

@@ -28,11 +28,6 @@ class ApiError(Exception):
         self.headers = headers or {}
 
     @classmethod
-    def one(cls, status: int, code: str, zh: str, en: str, field: str | None = None,
-            headers: dict | None = None) -> ApiError:
-        return cls(status, [error_item(code, zh, en, field)], headers)
-
-    @classmethod
     def from_domain(cls, exc: DomainError, field_names: dict | None = None,
                     headers: dict | None = None) -> ApiError:
         """The answer to a refusal: its kind gives the HTTP status."""
@@ -63,12 +58,6 @@ def invalid_token() -> ApiError:
 
 def forbidden() -> ApiError:
     return ApiError.from_domain(codes.FORBIDDEN())
-
-
-def not_found(what_zh: str = "记录", code: str = "NOT_FOUND",
-              field: str | None = None) -> ApiError:
-    return ApiError.one(404, code, f"未找到该{what_zh}，或不在您的办理范围内。",
-                        "Not found, or outside your jurisdiction.", field)
 
 
 def rate_limited(retry_after: int) -> ApiError:

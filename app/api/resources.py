@@ -15,7 +15,6 @@ from flask import g, send_file
 from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
-from app.api import errors as E
 from app.api import schemas as S
 from app.api.base import BeianApi, endpoint, expose, get_or_none
 from app.api.serializers import (
@@ -26,7 +25,8 @@ from app.api.serializers import (
     filing_dict,
     unit_dict,
 )
-from app.domain.api import CODE_UNKNOWN, INVALID_BASE64
+from app.domain.api import BATCH_NOT_FOUND, CODE_UNKNOWN, INVALID_BASE64
+from app.domain.documents import DOCUMENT_NOT_AVAILABLE
 from app.domain.errors import DomainError
 from app.domain.filings import FilingType
 from app.domain.identifiers import validate_citizen_id
@@ -332,9 +332,7 @@ class FilingApi(BeianApi):
         act = actor()
         filing = self._filing(act, filing_id)
         if not queue.is_documentable(filing):
-            raise E.ApiError.one(404, "DOCUMENT_NOT_AVAILABLE",
-                                 "该备案尚未完成备案，暂无备案表或回执。", "Only filed filings have documents.",
-                                 "filing_id")
+            raise DOCUMENT_NOT_AVAILABLE(field="filing_id")
         document = queue.request_document(filing, base_url=public_base_url())
         if document.status == DocumentStatus.READY:
             pdf = db.session.scalar(select(Document.pdf).where(Document.id == document.id))
@@ -378,12 +376,11 @@ class BatchApi(BeianApi):
         from app.services.bulk.status import batch_status
 
         if batch_id > S.MAX_ID:
-            raise E.not_found("批次", "BATCH_NOT_FOUND", "batch_id")
+            raise BATCH_NOT_FOUND(field="batch_id")
         try:
             status = batch_status(batch_id, actor())
         except DomainError as exc:
-            raise E.ApiError.one(404, "BATCH_NOT_FOUND", exc.message or "未找到该批次。",
-                                 exc.message_en or "Batch not found.", "batch_id") from exc
+            raise BATCH_NOT_FOUND(field="batch_id") from exc
         status = dict(status)
         status["status"] = _status_name(status.get("status"))
         status["filing_type"] = _status_name(status.get("filing_type"))

@@ -1,5 +1,4 @@
-"""`flask beian stats rebuild|nightly`: the barometer's aggregates by hand. Also the capability's
-hooks `flask beian init` / `demo` still reach through app.features (seed, seed_demo)."""
+"""`flask beian stats rebuild|nightly`: the barometer's aggregates by hand."""
 
 from __future__ import annotations
 
@@ -33,24 +32,3 @@ def _stats() -> AppGroup:
                    f"rows, {result['suggestions']} suggestions in {result['seconds']:.1f}s")
 
     return stats
-
-
-# -- hooks of app.features (TRANSITIONAL: `flask beian init` and `demo` call them) --------------
-
-def seed() -> dict:
-    """Reference data (`flask beian init`): none — the code lists suffice."""
-    return {}
-
-
-def seed_demo() -> dict:
-    from app.demo.stats import seed_demo as build_demo_aggregates
-
-    return build_demo_aggregates()
-
-
-def scheduled_jobs(app) -> tuple:
-    return ()  # app.jobs.stats, listed in app.jobs.JOB_MODULES
-
-
-def register_commands(beian_group) -> None:
-    """Nothing: `register` runs through app.cli.COMMAND_MODULES."""

@@ -57,10 +57,6 @@ JOB_MODULES = ("app.jobs.documents", "app.jobs.bulk", "app.jobs.outreach", "app.
 
 def jobs(app: Flask) -> tuple[Job, ...]:
     """Every scheduled job: the document queue's, then each capability's."""
-    from app.features import features
-
     with app.app_context():
-        found = tuple(job for name in JOB_MODULES
-                      for job in importlib.import_module(name).jobs(app))
-        extra = tuple(job for feature in features() for job in feature.scheduled_jobs(app))
-    return found + extra
+        return tuple(job for name in JOB_MODULES
+                     for job in importlib.import_module(name).jobs(app))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from app.domain import codelists as cl
 from app.extensions import db
 from app.models import codes
+from app.services.transaction import use_case
 
 _PLAIN_LISTS = (
     (codes.IndustrySection, cl.INDUSTRY_SECTIONS, None),
@@ -28,8 +29,9 @@ def _upsert(model, code: str, values: dict) -> bool:
     return False
 
 
-def seed_code_lists(*, commit: bool = True) -> int:
-    """Write every code list; returns how many codes were new."""
+@use_case
+def seed_code_lists() -> int:
+    """Write every code list and the default correction rules; returns how many were new."""
     added = 0
     for model, items, parent_attr in _PLAIN_LISTS:
         for item in items:
@@ -46,8 +48,6 @@ def seed_code_lists(*, commit: bool = True) -> int:
             "counts_as_employer_initiated": reason.counts_as_employer_initiated,
         })
     added += seed_correction_rules()
-    if commit:
-        db.session.commit()
     return added
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from sqlalchemy import select
 
@@ -19,7 +19,7 @@ from app.domain.bulk.columns import COLUMNS
 from app.domain.bulk.errors import not_employed_here
 from app.domain.bulk.rows import CodeLookup, ParsedRow, find_duplicates, flag_duplicate, parse_row
 from app.domain.errors import DomainError
-from app.domain.filings import FilingStatus, FilingType
+from app.domain.filings import FilingType
 from app.domain.filings.hire import check_name_matches
 from app.extensions import db
 from app.models.codes import ContractType, EducationLevel, EmploymentForm, TerminationReason
@@ -28,6 +28,7 @@ from app.models.units import Unit
 from app.services import filings as fs
 from app.services.actor import Actor
 from app.services.bulk.facts import BatchFacts, chunks
+from app.services.bulk.results import RowResult
 from app.services.bulk.writer import write_chunk
 from app.services.filings.inputs import hire_input, renewal_input, termination_input, transfer_input
 
@@ -75,17 +76,6 @@ def error_dict(exc: DomainError, filing_type: FilingType) -> dict:
         message = f"“{header}”：{message}"
     return {"code": exc.code, "field": column if header else exc.field, "message_zh": message,
             "message_en": exc.message_en}
-
-
-@dataclass
-class RowResult:
-    row_id: int
-    row_number: int
-    errors: list[dict] = field(default_factory=list)
-    flags: str = ""
-    filing_id: int | None = None
-    receipt_number: str | None = None
-    filing_status: FilingStatus | None = None
 
 
 def parse_rows(filing_type: FilingType, rows: Iterable[tuple[int, int, dict]],

@@ -3,8 +3,6 @@ with the database round trips batched (ids given up front, one executemany per t
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from sqlalchemy import DateTime, bindparam, func, select, text
 from sqlalchemy import inspect as sa_inspect
 
@@ -14,9 +12,7 @@ from app.services import filings as fs
 from app.services.actor import Actor
 from app.services.audit import record
 from app.services.bulk.facts import BatchFacts
-
-if TYPE_CHECKING:
-    from app.services.bulk.engine import RowResult
+from app.services.bulk.results import RowResult
 
 
 def write_chunk(made: list[tuple[RowResult, Filing]], facts: BatchFacts,

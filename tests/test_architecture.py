@@ -191,7 +191,7 @@ def test_no_import_cycles_in_app():
 
 
 LAYER_ORDER = ["app.domain", "app.models", "app.queries", "app.services", "faces"]
-FACES = ("app.views", "app.api", "app.cli", "app.jobs", "app.web", "app.security", "app.demo",
+FACES = ("app.views", "app.api", "app.cli", "app.jobs", "app.ops", "app.web", "app.security", "app.demo",
          "app.grants")
 
 

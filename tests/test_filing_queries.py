@@ -6,9 +6,14 @@ from __future__ import annotations
 import pytest
 
 
-@pytest.fixture(scope="module")
-def filed(app):
-    """Three hires at the employer's unit, so every list below has more than two rows."""
+@pytest.fixture
+def filed(app, snapshot):
+    """Three hires at the employer's unit, so every list below has more than two rows (made
+    once; each test starts from the database holding them)."""
+    return snapshot("test_filing_queries.filed", lambda: _filed(app))
+
+
+def _filed(app):
     import datetime
 
     from app.domain.identifiers import make_citizen_id

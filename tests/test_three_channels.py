@@ -36,12 +36,12 @@ def fresh_person() -> tuple[str, str]:
     return make_citizen_id("320213", birth, n), f"三渠道{n}"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def key(app, known_unit):
     return new_key(app, known_unit, by="employer", name="三渠道对照")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def known_unit(app):
     from tests.test_api_support import known_ids
 

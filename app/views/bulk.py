@@ -27,13 +27,14 @@ from app.extensions import db
 from app.models.bulk import BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Channel
 from app.models.units import Unit
+from app.queries.batches import batches_in
 from app.services.actor import Actor
 from app.services.audit import record_access
 from app.services.bulk.approval import approve_district, return_district
 from app.services.bulk.common import filing_ids, limits, max_rows
 from app.services.bulk.files import error_report, template_file
 from app.services.bulk.filing import request_filing
-from app.services.bulk.status import approval_active, batch_for, batch_status, batches_for
+from app.services.bulk.status import approval_active, batch_for, batch_status
 from app.services.bulk.upload import upload_file
 from app.views.base import found_or_404
 from app.web import current_actor
@@ -68,7 +69,7 @@ class BulkPages:
     # -- pages --------------------------------------------------------------------------------
     def index_page(self):
         unit = self.own_unit()
-        batches = batches_for(self.actor(), unit.id if unit else None)
+        batches = batches_in(self.actor().jurisdiction, unit.id if unit else None)
         cases = self.service_cases()
         return self.render_template(
             "bulk/index.html", unit=unit, batches=batches, filing_types=list(FilingType),

@@ -9,7 +9,6 @@ from app.domain.bulk.errors import BULK_BATCH_NOT_FOUND
 from app.extensions import db
 from app.models.bulk import ApprovalState, BatchStatus, BulkBatch, BulkRow, RowStatus
 from app.models.filings import Filing
-from app.models.units import Unit
 from app.services.actor import Actor
 from app.services.bulk.common import ACTIVE_STATUSES, RETURN, now
 
@@ -23,14 +22,6 @@ def batch_for(actor: Actor, batch_id) -> BulkBatch:
     if batch is None or not actor.jurisdiction.covers_unit(batch.unit):
         raise BULK_BATCH_NOT_FOUND()
     return batch
-
-
-def batches_for(actor: Actor, unit_id: int | None = None, limit: int = 50) -> list[BulkBatch]:
-    stmt = (select(BulkBatch).join(Unit, Unit.id == BulkBatch.unit_id)
-            .where(actor.jurisdiction.unit_clause()))
-    if unit_id:
-        stmt = stmt.where(BulkBatch.unit_id == unit_id)
-    return list(db.session.scalars(stmt.order_by(BulkBatch.id.desc()).limit(limit)))
 
 
 def approval_active(batch: BulkBatch) -> bool:

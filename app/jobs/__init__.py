@@ -52,7 +52,7 @@ class Job:
 
 # Each capability's jobs: a module of this package with `jobs(app) -> tuple[Job, ...]`.
 JOB_MODULES = ("app.jobs.documents", "app.jobs.bulk", "app.jobs.outreach", "app.jobs.stats",
-               "app.jobs.api")
+               "app.jobs.api", "app.jobs.notices")
 
 
 def jobs(app: Flask) -> tuple[Job, ...]:

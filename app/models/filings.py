@@ -27,6 +27,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
+from app.domain.notices import NoticeStatus
 from app.models.codes import ContractType, EmploymentForm, TerminationReason
 from app.models.org import Office
 from app.models.people import Person
@@ -203,8 +204,10 @@ class FilingAttachment(Model):  # 附件 (e.g. 违纪事实材料, 裁员方案)
                                                            server_default=func.now())
 
 
-class Notice(Model):  # 通知 outbox (SMS / WeChat text), sent by a NoticeSender
+class Notice(Model):  # 通知 outbox (SMS / WeChat text), delivered by the scheduler's sender
     __tablename__ = "notice"
+    # The delivery job's question: which notices are due (status, next_attempt_at <= now)?
+    __table_args__ = (Index("ix_notice_status_next_attempt", "status", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), nullable=True,
                                                   index=True)
@@ -217,6 +220,16 @@ class Notice(Model):  # 通知 outbox (SMS / WeChat text), sent by a NoticeSende
                                                           server_default=func.now(), index=True)
     sent_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     read_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # Delivery (app.services.notices.delivery): QUEUED → SENDING → SENT, or RETRY (back-off)
+    # and in the end FAILED. While SENDING, next_attempt_at is the end of the sender's lease.
+    status: Mapped[NoticeStatus] = mapped_column(
+        Enum(NoticeStatus, name="notice_status", native_enum=False, length=16),
+        nullable=False, default=NoticeStatus.QUEUED, server_default="QUEUED")
+    attempts: Mapped[int] = mapped_column(Integer, nullable=False, default=0,
+                                          server_default="0")
+    last_error: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    next_attempt_at: Mapped[datetime.datetime | None] = mapped_column(
+        DateTime, nullable=True, default=datetime.datetime.now)
 
 
 class CorrectionRule(Model):  # 数据修改操作口径: which office level may correct which field

@@ -12,6 +12,7 @@ Nested use cases join the outer transaction: only the outermost commits."""
 from __future__ import annotations
 
 import functools
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -25,6 +26,10 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 _depth: ContextVar[int] = ContextVar("beian_transaction_depth", default=0)
+# Work to do once the outermost transaction has committed (dropped when it rolls back).
+_after: ContextVar[list[Callable[[], object]] | None] = ContextVar("beian_after_commit",
+                                                                  default=None)
+log = logging.getLogger(__name__)
 
 
 def begin_write() -> None:
@@ -60,6 +65,8 @@ def transaction(*, on_stale: Callable[[], BaseException] | None = None,
             return
         if write:
             begin_write()
+        hooks: list[Callable[[], object]] = []
+        hooks_token = _after.set(hooks)
         try:
             yield db.session
             db.session.flush()
@@ -72,8 +79,31 @@ def transaction(*, on_stale: Callable[[], BaseException] | None = None,
         except BaseException:
             db.session.rollback()
             raise
+        finally:
+            _after.reset(hooks_token)
+        _run_after_commit(hooks)
     finally:
         _depth.reset(token)
+
+
+def after_commit(func: Callable[[], object]) -> bool:
+    """Run `func` once the current (outermost) transaction has committed, outside it; forgotten
+    when it rolls back. A failing `func` is logged, never raised: the use case is done. False
+    (and nothing scheduled) outside any transaction."""
+    hooks = _after.get()
+    if hooks is None:
+        return False
+    hooks.append(func)
+    return True
+
+
+def _run_after_commit(hooks: list[Callable[[], object]]) -> None:
+    for func in hooks:
+        try:
+            func()
+        except Exception:  # noqa: BLE001 - the transaction is committed; the hook is extra
+            log.exception("after-commit work failed")
+            discard()
 
 
 def use_case(func: Callable[P, R]) -> Callable[P, R]:

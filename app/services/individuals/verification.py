@@ -87,7 +87,7 @@ def start_verification(actor: Actor) -> str:
             attempt.code_hash = rules.hash_code(code, attempt.salt)
             attempt.sent_at = at
             notify_person(person, f"【用工备案】您的实名认证验证码为 {code}，{p.code_ttl_minutes} 分钟内有效。"
-                                  "请勿告诉他人。")
+                                  "请勿告诉他人。", at_once=True)  # sent right after the commit
         db.session.add(attempt)
     return SAME_ANSWER
 

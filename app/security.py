@@ -60,7 +60,7 @@ ROLE_DEFINITIONS: dict[str, dict[str, tuple[str, ...]]] = {
         "UnitView": WRITE + ("approve", "suspend", "can_override_checksum"),
         "AuditLogView": READ,
         "FilingView": READ + ("can_review", "can_correct", "can_cancel", "can_attachment"),
-        "NoticeView": READ,
+        "NoticeView": READ + ("retry",),
     },
     ROLE_DISTRICT: {
         **_STAFF_COMMON,
@@ -99,7 +99,7 @@ ROLE_MENUS: dict[str, tuple[str, ...]] = {
                 "Industry sections", "Industry divisions", "Employer types", "Ownership types",
                 "Education levels", "Special groups", "Termination reasons", "Contract types",
                 "Employment forms", "Audit", "Audit log", "Find person", *STAFF_FILING_MENUS,
-                "Notice outbox"),
+                "Notice outbox", "Failed notices"),
     ROLE_DISTRICT: ("Organisation", "Regions", "Offices", "Units", "Persons", "Code lists",
                     "Industry sections", "Industry divisions", "Employer types",
                     "Ownership types", "Education levels", "Special groups",

@@ -20,3 +20,5 @@ def register(appbuilder) -> None:
                         category="Filings")
     appbuilder.add_view(notices.NoticeView, "Notice outbox", icon="fa-envelope-o",
                         category="Filings")
+    appbuilder.add_link("Failed notices", href=notices.FAILED_LIST, icon="fa-exclamation-triangle",
+                        category="Filings")

@@ -215,6 +215,13 @@ def test_migration_0011_marks_sent_notices_sent_and_queues_the_rest():
     assert "ix_notice_status_next_attempt" in indexes
 
 
+def _body_of(filing_id) -> str:
+    from app.extensions import db
+    from app.models.filings import Notice
+
+    return db.session.scalar(select(Notice.body).where(Notice.filing_id == filing_id))
+
+
 # -- 5. links ----------------------------------------------------------------------------------
 
 def test_links_in_notices_use_the_public_url(ctx, app, monkeypatch):
@@ -222,8 +229,12 @@ def test_links_in_notices_use_the_public_url(ctx, app, monkeypatch):
 
     monkeypatch.setitem(app.config, "BEIAN_PUBLIC_URL", "https://beian.example.gov.cn/")
     assert public_link("/my/") == "https://beian.example.gov.cn/my/"
+    filing = make.hire(make.unit(), phone=PHONE)
+    assert "（https://beian.example.gov.cn/me/）" in _body_of(filing.id)
     monkeypatch.setitem(app.config, "BEIAN_PUBLIC_URL", "")
     assert public_link("/my/") == ""  # never a development host
+    filing = make.hire(make.unit(), phone=PHONE)
+    assert "http" not in _body_of(filing.id) and "请登录平台或联系经办机构" in _body_of(filing.id)
     source = (ROOT / "app" / "services" / "notices" / "outbox.py").read_text(encoding="utf-8")
     assert "localhost" not in source and "http://" not in source
 
@@ -477,3 +488,18 @@ def test_only_a_failed_notice_is_sent_again_and_only_in_the_jurisdiction(ctx):
     with pytest.raises(DomainError) as hidden:
         retry_failed(make.actor("street"), _notice(notice_id))  # to nobody of the street
     assert hidden.value.code == "NOTICE_NOT_FOUND"
+
+
+def test_check_config_says_what_the_sms_gateway_lacks():
+    from app.ops.checks import static_checks
+
+    config = {"BEIAN_NOTICE_SENDER": "app.services.notices.senders.HttpSmsSender",
+              "BEIAN_SMS_URL": "https://sms.example.cn/send", "BEIAN_SMS_KEY_ID": "k",
+              "BEIAN_SMS_SECRET": "", "BEIAN_SMS_SIGN_NAME": "【无锡人社】"}
+    (check,) = [c for c in static_checks(config) if c.name == "BEIAN_NOTICE_SENDER"]
+    assert not check.ok and "BEIAN_SMS_SECRET" in check.detail
+    config["BEIAN_SMS_SECRET"] = "s"
+    (check,) = [c for c in static_checks(config) if c.name == "BEIAN_NOTICE_SENDER"]
+    assert check.ok
+    outbox_only = {"BEIAN_NOTICE_SENDER": "app.services.notices.senders.OutboxOnlySender"}
+    assert not [c for c in static_checks(outbox_only) if c.name == "BEIAN_NOTICE_SENDER"]

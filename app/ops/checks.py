@@ -71,7 +71,25 @@ def static_checks(config: Mapping, malformed: list[str] = ()) -> list[Check]:
     checks.append(Check("RATELIMIT_STORAGE_URI", shared or not production,
                         store if shared else f"{store or 'memory://'}: production needs a shared "
                         "store for rate limits (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)"))
+    checks.extend(_sms_checks(config))
     return checks
+
+
+SMS_SETTINGS = ("BEIAN_SMS_URL", "BEIAN_SMS_KEY_ID", "BEIAN_SMS_SECRET", "BEIAN_SMS_SIGN_NAME")
+
+
+def _sms_checks(config: Mapping) -> list[Check]:
+    """The SMS gateway's settings, when notices go through it (HttpSmsSender)."""
+    if not str(config.get("BEIAN_NOTICE_SENDER") or "").endswith(".HttpSmsSender"):
+        return []
+    missing = [name for name in SMS_SETTINGS if not config.get(name)]
+    url = urlsplit(str(config.get("BEIAN_SMS_URL") or ""))
+    if url.scheme not in ("http", "https") or not url.netloc:
+        missing = sorted(set(missing) | {"BEIAN_SMS_URL"})
+    return [Check("BEIAN_NOTICE_SENDER", not missing,
+                  "the SMS gateway is configured" if not missing else
+                  f"HttpSmsSender needs {', '.join(missing)} (the gateway's address, key id, "
+                  "secret and SMS signature)")]
 
 
 def refuse_to_start_unless_ready(config: Mapping, malformed: list[str]) -> None:

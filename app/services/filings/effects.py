@@ -8,7 +8,7 @@ from app.extensions import db
 from app.models.filings import Employment, Filing
 from app.services.audit import plain
 from app.services.filings.facts import now
-from app.services.notices import notify_person
+from app.services.notices import notify_person, public_link
 
 
 def apply_filed(filing: Filing) -> None:
@@ -47,10 +47,12 @@ def apply_filed(filing: Filing) -> None:
 
 def notify_filed(filing: Filing, what: str = "办理") -> None:
     date = filing.start_date or filing.end_date or filing.contract_start
+    link = public_link("/me/")  # BEIAN_PUBLIC_URL; none when the platform has no public address
     notify_person(filing.person,
                   f"【用工备案】{filing.person_name}您好：{filing.unit.name}已为您{what}"
                   f"{filing.filing_type.value}备案（回执号 {filing.receipt_number}，日期 {date}）。"
-                  "如有异议，请登录平台或联系经办机构。", filing=filing)
+                  f"如有异议，请登录平台{f'（{link}）' if link else ''}或联系经办机构。",
+                  filing=filing)
 
 
 def snapshot(filing: Filing) -> dict:

@@ -154,6 +154,40 @@ def test_a_claim_is_won_once_and_a_lapsed_lease_is_taken_over_with_the_old_sende
     assert _notice(notice_id).attempts == 2
 
 
+class SlowCountingSender:
+    sent: list[int] = []
+
+    def send(self, notice):
+        time.sleep(0.005)
+        SlowCountingSender.sent.append(notice.id)
+
+
+def test_two_schedulers_side_by_side_send_every_notice_once(app, monkeypatch):
+    from app.services.notices.delivery import deliver_due
+
+    with app.app_context():
+        _drain()
+        queued = [_queue(f"【用工备案】通知 {n}") for n in range(40)]
+    monkeypatch.setattr(SlowCountingSender, "sent", [])
+    monkeypatch.setitem(app.config, "BEIAN_NOTICE_SENDER", "tests.test_notices.SlowCountingSender")
+    errors = []
+
+    def scheduler():
+        try:
+            with app.app_context():
+                deliver_due(100)
+        except Exception as exc:  # noqa: BLE001 - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=scheduler) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert sorted(SlowCountingSender.sent) == queued  # each once, none left
+
+
 def test_failures_back_off_exponentially_then_fail(ctx, app, clock, monkeypatch):
     from app.domain.notices import NoticeStatus
     from app.services.notices.delivery import deliver_due

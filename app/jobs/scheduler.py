@@ -7,6 +7,8 @@ import logging
 
 from flask import Flask
 
+from app import clock
+from app.domain.clock import zone as city_zone
 from app.jobs import JOB_DEFAULTS, Job, jobs, run_key
 
 log = logging.getLogger(__name__)
@@ -37,13 +39,16 @@ def build_scheduler(app: Flask, scheduler_class=None):
     from apscheduler.triggers.cron import CronTrigger
     from apscheduler.triggers.interval import IntervalTrigger
 
-    scheduler = (scheduler_class or BlockingScheduler)(job_defaults=dict(JOB_DEFAULTS))
+    # Cron times (the nightly 02:30) are the city's, whatever the server's zone.
+    zone = city_zone(app.config["BEIAN_TIMEZONE"])
+    scheduler = (scheduler_class or BlockingScheduler)(job_defaults=dict(JOB_DEFAULTS),
+                                                       timezone=zone)
     for job in jobs(app):
         if job.cron:
-            trigger, first_run = CronTrigger(**job.cron), {}
+            trigger, first_run = CronTrigger(**job.cron, timezone=zone), {}
         else:
-            trigger = IntervalTrigger(seconds=job.every_seconds)
-            first_run = {"next_run_time": datetime.datetime.now()}
+            trigger = IntervalTrigger(seconds=job.every_seconds, timezone=zone)
+            first_run = {"next_run_time": clock.instant()}
         options = dict(JOB_DEFAULTS)
         if job.misfire_grace_time is not None:
             options["misfire_grace_time"] = job.misfire_grace_time

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.models.codes import ContractType, EmploymentForm, TerminationReason
 from app.models.org import Office
@@ -74,7 +75,7 @@ class Employment(Model):  # 劳动关系
         ForeignKey("termination_reason.code"), nullable=True)
     termination_reason: Mapped[TerminationReason | None] = relationship()
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.unit.name}"
@@ -177,7 +178,7 @@ class Filing(Model):  # 备案
     # a different row_version and fails.
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -200,7 +201,7 @@ class FilingAttachment(Model):  # 附件 (e.g. 违纪事实材料, 裁员方案)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     uploaded_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                           server_default=func.now())
+                                                           default=clock.now, server_default=func.now())
 
 
 class Notice(Model):  # 通知 outbox (SMS / WeChat text), sent by a NoticeSender
@@ -214,7 +215,7 @@ class Notice(Model):  # 通知 outbox (SMS / WeChat text), sent by a NoticeSende
     recipient: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now(), index=True)
+                                                          default=clock.now, server_default=func.now(), index=True)
     sent_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     read_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
 

@@ -11,6 +11,7 @@ import threading
 from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.extensions import db
 from app.models.documents import JobClaim
 from app.services.transaction import transaction
@@ -42,7 +43,7 @@ def claim_run(job_name: str, run_key: str, claimed_by: str | None = None) -> boo
     PostgreSQL alike. The unique constraint decides; the loser gets False, quietly."""
     values = {"job_name": job_name, "run_key": run_key,
               "claimed_by": (claimed_by or worker_name())[:128],
-              "claimed_at": datetime.datetime.now()}
+              "claimed_at": clock.now()}
     with transaction():
         statement = _insert_ignoring_conflict(values)
         if statement is not None:
@@ -57,7 +58,7 @@ def claim_run(job_name: str, run_key: str, claimed_by: str | None = None) -> boo
 
 def prune_claims(keep: datetime.timedelta = datetime.timedelta(days=2)) -> int:
     """Forget claims older than `keep` (their windows are long past). Returns how many."""
-    cutoff = datetime.datetime.now() - keep
+    cutoff = clock.now() - keep
     with transaction():
         result = db.session.execute(delete(JobClaim).where(JobClaim.claimed_at < cutoff)
                                     .execution_options(synchronize_session=False))

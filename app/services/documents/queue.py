@@ -12,6 +12,7 @@ from sqlalchemy import func, select, update
 from sqlalchemy import true as sa_true
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.domain.documents import (
     DOCUMENT_FILING_STATUSES,
     DOCUMENT_NOT_AVAILABLE,
@@ -36,7 +37,7 @@ ENQUEUE_JOB = "documents.enqueue"
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def document_of(filing_id: int) -> Document | None:

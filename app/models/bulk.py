@@ -112,6 +112,8 @@ class BulkBatch(Model):  # 批量导入批次
     # The worker that holds it (an atomic UPDATE claims it) and the timings.
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The claimer's lease (app.services.leases): renewed while it works, taken over once past.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     validated_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     validation_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

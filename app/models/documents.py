@@ -52,6 +52,8 @@ class Document(Model):  # 备案文书: one per filed filing version
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The renderer's lease (app.services.leases): renewed while it works, taken over once past.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     rendered_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
@@ -108,3 +110,6 @@ class JobClaim(Model):  # one row per scheduled job run: the INSERT that wins ru
     claimed_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
                                                           default=clock.now, server_default=func.now())
     claimed_by: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    # The run's lease: a run whose lease ran out with no finished_at is run again, once.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

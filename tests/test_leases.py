@@ -171,3 +171,53 @@ def test_a_dead_schedulers_run_is_run_again_by_another_once(app, short_lease):
     assert run_claimed(app, job, at) == {"ran": 1}
     time.sleep(LEASE + 0.2)
     assert recover_runs(app, {job.name: job}) == 0 and calls == [1, 1]
+
+
+KILLED_SCHEDULER = """
+import datetime, time
+from config import TestConfig
+from app import create_app
+from app.jobs import Job
+from app.jobs.scheduler import run_claimed
+
+app = create_app(type("C", (TestConfig,), {{"SQLALCHEMY_DATABASE_URI": {url!r},
+                                          "BEIAN_LEASE_SECONDS": {lease}}}))
+
+def forever():
+    print("running", flush=True)
+    time.sleep(600)
+    return {{}}
+
+run_claimed(app, Job("test.killed", forever, 60), datetime.datetime(2032, 1, 1))
+"""
+
+
+def test_a_scheduler_killed_mid_run_is_replaced_once(app, short_lease, database_url, tmp_path):
+    """A scheduler process runs a job (its heartbeat thread keeps the lease while it lives) and
+    is killed with SIGKILL: another scheduler runs the job again, once."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from app.jobs import Job
+    from app.jobs.scheduler import recover_runs
+
+    calls = []
+    job = {"test.killed": Job("test.killed", lambda: calls.append(1) or {"ran": 1}, 60)}
+    env = {**os.environ, "BEIAN_INSTANCE_DIR": str(tmp_path)}
+    child = subprocess.Popen(
+        [sys.executable, "-c", KILLED_SCHEDULER.format(url=database_url, lease=LEASE)],
+        cwd=Path(__file__).resolve().parent.parent, env=env, stdout=subprocess.PIPE, text=True)
+    try:
+        assert child.stdout.readline().strip() == "running"
+        time.sleep(LEASE * 2)  # longer than the lease: the heartbeat keeps it
+        assert recover_runs(app, job) == 0 and calls == []
+    finally:
+        os.kill(child.pid, signal.SIGKILL)
+        child.wait(30)
+    until(lambda: recover_runs(app, job))
+    assert calls == [1]
+    time.sleep(LEASE + 0.2)
+    assert recover_runs(app, job) == 0 and calls == [1]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 import os
 import secrets
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -138,6 +139,7 @@ class Setting:
     type: type
     default: object
     meaning: str
+    valid: Callable[[object], bool] | None = None  # a further check of a parsed value
 
     def from_environment(self):
         raw = os.environ.get(self.name)
@@ -155,10 +157,24 @@ class Setting:
                 return False
             raise MalformedSetting(f"{self.name}={raw!r}: expected true/false (1/0, yes/no)")
         try:
-            return self.type(text)
+            value = self.type(text)
         except ValueError:
+            value = None
+        if value is None or (self.valid is not None and not self.valid(value)):
             raise MalformedSetting(
-                f"{self.name}={raw!r}: expected {self.type.__name__} ({self.meaning})") from None
+                f"{self.name}={raw!r}: expected {self.type.__name__} ({self.meaning})")
+        return value
+
+
+def is_time_zone(name) -> bool:
+    """An IANA time-zone name this machine knows (Asia/Shanghai, Europe/Berlin…)."""
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(str(name))
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        return False
+    return True
 
 
 class MalformedSetting(ValueError):
@@ -232,6 +248,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("BEIAN_METRICS_ALLOW", str, "127.0.0.1/32,::1/128", "networks whose clients may read /metrics"),
     Setting("BEIAN_METRICS_CACHE_SECONDS", int, 30, "how long /metrics reuses the platform's figures"),
     Setting("PROMETHEUS_MULTIPROC_DIR", str, "", "a directory the gunicorn workers share their metrics through"),
+    Setting("BEIAN_TIMEZONE", str, "Asia/Shanghai",
+            "the city's time zone (IANA name): every today, deadline, period and scheduled time",
+            is_time_zone),
+    Setting("BEIAN_LEASE_SECONDS", int, 60,
+            "a worker's lease on a batch, render or job run; a dead worker's work is taken over after it"),
     # Filing rules (RULES.md policy choices of the city).
     Setting("BEIAN_MIN_WORKING_AGE", int, 16, "minimum age at the start of a hire"),
     Setting("BEIAN_HIRE_DEADLINE_DAYS", int, 30, "days after the start date to file a hire"),

@@ -19,6 +19,11 @@ import pytest
 
 from app.domain.identifiers import make_citizen_id, make_credit_code
 
+# The tests' own "today" (datetime.date.today()) is the city's, as the app's is (BEIAN_TIMEZONE,
+# Asia/Shanghai by default): the process runs in the city's zone. tests/test_timezone.py moves it.
+os.environ["TZ"] = "Asia/Shanghai"
+time.tzset()
+
 PASSWORD = "Beian@2026demo"
 TEMPLATE = "template"
 RESTORE_TIMINGS: list[float] = []  # seconds per restore, reported at the end

@@ -18,7 +18,7 @@ DATA_TABLES = {"app/domain/codelists.py"}  # code-list data tables may be long
 ERROR_KINDS = {"DomainError", "Invalid", "BadRequest", "Unauthorized", "Forbidden", "NotFound",
                "Conflict", "TooLarge", "UnsupportedMedia", "RateLimited"}
 SERVICE_KERNEL = {"__init__.py", "actor.py", "audit.py", "transaction.py", "claims.py",
-                  "signals.py", "tabular.py", "seed.py"}
+                  "leases.py", "signals.py", "tabular.py", "seed.py"}
 SETTING_NAME = re.compile(r"BEIAN_[A-Z0-9_]*[A-Z0-9]")
 REQUEST_NAMES = {"request", "g", "session", "has_request_context", "test_request_context",
                  "_request_ctx_stack", "copy_current_request_context"}

@@ -187,7 +187,8 @@ def test_a_renderer_that_died_gives_its_document_back_to_the_queue(app, known):
         doc_id = doc_queue.request_document(hire(known["unit_in"])).id
         assert doc_queue.claim_next("crashed-worker") == doc_id
         db.session.execute(Document.__table__.update().where(Document.id == doc_id).values(
-            claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1)))
+            claimed_at=datetime.datetime.now() - datetime.timedelta(hours=1),
+            lease_until=datetime.datetime.now() - datetime.timedelta(minutes=59)))  # ran out
         db.session.commit()
         assert doc_queue.requeue_stale() == 1
         assert doc_render.render_pending() == {"rendered": 1, "failed": 0}

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import contextlib
 import copy
-import datetime
 import fcntl
 import functools
 import json
@@ -25,6 +24,7 @@ from flask_appbuilder.api import BaseApi, expose
 from marshmallow import Schema, ValidationError
 from werkzeug.exceptions import RequestEntityTooLarge
 
+from app import clock
 from app.api import errors as E
 from app.api.schemas import LABELS, MAX_ID, REQUEST_SCHEMAS, RESPONSE_SCHEMAS
 from app.domain.api import DUPLICATE_PARAMETER, INTERNAL_ERROR
@@ -130,7 +130,7 @@ def check_rate_limit(principal: Principal) -> None:
     for item in parse_many(config["BEIAN_API_RATE_LIMIT"]):
         if not limiter.hit(item, "beian-api", principal.name):
             reset = limiter.get_window_stats(item, "beian-api", principal.name).reset_time
-            now = datetime.datetime.now().timestamp()
+            now = clock.instant().timestamp()
             raise E.rate_limited(max(1, int(reset - now) + 1))
 
 

@@ -9,6 +9,7 @@ import random
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.demo import data as dd
 from app.domain import codelists as cl
 from app.domain.identifiers import CREDIT_CODE_ALPHABET, make_citizen_id, make_credit_code
@@ -75,7 +76,7 @@ def _hires(rng: random.Random, count: int) -> int:
                                        Person.birth_date).where(Person.phone != "")
                                 .order_by(Person.id)).all()
     db.session.expunge_all()
-    today = datetime.date.today()
+    today = clock.today()
     made = 0
     for person in people:
         if made >= count:
@@ -251,7 +252,7 @@ def _persons(rng: random.Random, regions: dict[str, Region], count: int) -> int:
     education = [e.code for e in cl.EDUCATION_LEVELS if e.parent]
     groups = {g.code: g for g in db.session.scalars(select(_special_group_model()))}
     local_districts = {code: regions[code] for code, _ in dd.DISTRICTS}
-    today = datetime.date.today()
+    today = clock.today()
     made = 0
     rows = []
     while made < count - existing:

@@ -23,6 +23,7 @@ from itertools import accumulate
 
 from sqlalchemy import func, select, text
 
+from app import clock
 from app.demo import data as dd
 from app.demo.rows import Writer
 from app.domain import codelists as cl
@@ -265,7 +266,7 @@ def generate(count: int, *, seed: int = 2026, today: datetime.date | None = None
     if count <= 0:
         return 0
     rng = random.Random(seed + count)
-    today = today or datetime.date.today()
+    today = today or clock.today()
     with transaction():
         city = _City(rng, today, unit_ids, reuse_persons)
         added = _simulate(city, rng, count, today, days)

@@ -8,6 +8,7 @@ import datetime
 
 from sqlalchemy import select
 
+from app import clock
 from app.domain.outreach.codes import DeskCategory, EventKind
 from app.extensions import appbuilder, db
 from app.models.outreach import DeskCase, EnterpriseVisit, OutreachEvent
@@ -35,7 +36,7 @@ def seed_demo() -> dict:
     if any(user is None for user in users):
         return {}
     coordinator, city, district = (Actor.of(user) for user in users)
-    base = datetime.datetime.combine(datetime.date.today(), datetime.time(14, 0))
+    base = datetime.datetime.combine(clock.today(), datetime.time(14, 0))
     made = {"events": _events(coordinator, base)}
     made["key_enterprises"], made["visits"] = _key_enterprises(coordinator)
     made["desk_cases"] = _desk_case(district)
@@ -72,7 +73,7 @@ def _key_enterprises(coordinator: Actor) -> tuple[int, int]:
         if not db.session.scalar(select(EnterpriseVisit.id).where(
                 EnterpriseVisit.unit_id == unit.id)):
             ke.record_visit(unit, ke.VisitInput(
-                visit_date=datetime.date.today() - datetime.timedelta(days=7),
+                visit_date=clock.today() - datetime.timedelta(days=7),
                 people_met="人事经理、工会主席",
                 problems="春节后返岗期间批量录用备案集中，希望开通批量导入；咨询非全日制用工备案口径。",
                 notes=DEMO_MARK + "大走访"), coordinator)

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 
 from flask import Flask
 
+from app import clock
+
 log = logging.getLogger(__name__)
 
 # Generous misfire grace (a scheduler that was down for a while still runs what it missed, once),
@@ -32,7 +34,7 @@ def run_key(every_seconds: int, at: datetime.datetime | None = None) -> str:
     >>> run_key(86400, datetime.datetime(2026, 1, 2, 3, 4, 5))
     '2026-01-02T00:00:00'
     """
-    at = at or datetime.datetime.now()
+    at = at or clock.now()
     midnight = at.replace(hour=0, minute=0, second=0, microsecond=0)
     seconds = int((at - midnight).total_seconds()) // every_seconds * every_seconds
     return (midnight + datetime.timedelta(seconds=seconds)).isoformat(timespec="seconds")

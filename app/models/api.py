@@ -13,6 +13,7 @@ from flask_appbuilder import Model
 from sqlalchemy import JSON, DateTime, ForeignKey, Index, Integer, String, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.models.units import Unit
 from app.models.users import BeianUser
 
@@ -32,7 +33,7 @@ class ApiKey(Model):  # 接口密钥
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True)
     created_by: Mapped[BeianUser | None] = relationship(foreign_keys=[created_by_id])
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     expires_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     last_used_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     revoked_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
@@ -46,7 +47,7 @@ class ApiKey(Model):  # 接口密钥
     def state(self) -> str:
         if self.revoked_at is not None:
             return "已撤销"
-        if self.expires_at is not None and self.expires_at <= datetime.datetime.now():
+        if self.expires_at is not None and self.expires_at <= clock.now():
             return "已过期"
         return "有效"
 

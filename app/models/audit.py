@@ -8,12 +8,14 @@ from flask_appbuilder import Model
 from sqlalchemy import JSON, DateTime, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column
 
+from app import clock
+
 
 class AuditLog(Model):
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                  server_default=func.now(), index=True)
+                                                  default=clock.now, server_default=func.now(), index=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True,
                                                 index=True)
     username: Mapped[str] = mapped_column(String(128), nullable=False, default="")

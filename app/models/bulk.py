@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app import clock
 from app.domain.filings import FilingType
 from app.models.units import Unit
 
@@ -90,7 +91,7 @@ class BulkBatch(Model):  # 批量导入批次
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True,
                                                       index=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     client_ip: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     file_requested: Mapped[bool] = mapped_column(Boolean, nullable=False, default=False)
     file_requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"),
@@ -111,6 +112,8 @@ class BulkBatch(Model):  # 批量导入批次
     # The worker that holds it (an atomic UPDATE claims it) and the timings.
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The claimer's lease (app.services.leases): renewed while it works, taken over once past.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     validated_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     validation_seconds: Mapped[float | None] = mapped_column(Float, nullable=True)
     finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -22,6 +22,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, deferred, mapped_column, relationship
 
+from app import clock
 from app.domain.documents import DocumentStatus
 from app.models.filings import Filing
 from app.models.units import Unit
@@ -51,10 +52,12 @@ class Document(Model):  # 备案文书: one per filed filing version
     priority: Mapped[int] = mapped_column(Integer, nullable=False, default=0, server_default="0")
     claimed_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
     claimed_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    # The renderer's lease (app.services.leases): renewed while it works, taken over once past.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     rendered_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     error: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     def __str__(self) -> str:
         return f"document {self.verification_code}"
@@ -73,7 +76,7 @@ class DocumentBatch(Model):  # 批量下载: all documents of a bulk operation a
     date_to: Mapped[datetime.date | None] = mapped_column(Date, nullable=True)
     size: Mapped[int] = mapped_column(Integer, nullable=False, default=0)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
 
 class DocumentBatchItem(Model):
@@ -94,7 +97,7 @@ class UnitSeal(Model):  # 单位上传的电子印章图像 (replaces the drawn 
     width: Mapped[int] = mapped_column(Integer, nullable=False)
     height: Mapped[int] = mapped_column(Integer, nullable=False)
     uploaded_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                           server_default=func.now())
+                                                           default=clock.now, server_default=func.now())
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True)
 
 
@@ -105,5 +108,8 @@ class JobClaim(Model):  # one row per scheduled job run: the INSERT that wins ru
     job_name: Mapped[str] = mapped_column(String(64), nullable=False)
     run_key: Mapped[str] = mapped_column(String(64), nullable=False)
     claimed_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     claimed_by: Mapped[str] = mapped_column(String(128), nullable=False, default="")
+    # The run's lease: a run whose lease ran out with no finished_at is run again, once.
+    lease_until: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
+    finished_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

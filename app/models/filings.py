@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.domain.notices import NoticeStatus
 from app.models.codes import ContractType, EmploymentForm, TerminationReason
@@ -75,7 +76,7 @@ class Employment(Model):  # 劳动关系
         ForeignKey("termination_reason.code"), nullable=True)
     termination_reason: Mapped[TerminationReason | None] = relationship()
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     def __str__(self) -> str:
         return f"{self.person.name} @ {self.unit.name}"
@@ -178,7 +179,7 @@ class Filing(Model):  # 备案
     # a different row_version and fails.
     row_version: Mapped[int] = mapped_column(Integer, nullable=False, default=1)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     __mapper_args__ = {"version_id_col": row_version}
 
@@ -201,7 +202,7 @@ class FilingAttachment(Model):  # 附件 (e.g. 违纪事实材料, 裁员方案)
     sha256: Mapped[str] = mapped_column(String(64), nullable=False)
     data: Mapped[bytes] = mapped_column(LargeBinary, nullable=False)
     uploaded_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                           server_default=func.now())
+                                                           default=clock.now, server_default=func.now())
 
 
 class Notice(Model):  # 通知 outbox (SMS / WeChat text), delivered by the scheduler's sender
@@ -217,7 +218,7 @@ class Notice(Model):  # 通知 outbox (SMS / WeChat text), delivered by the sche
     recipient: Mapped[str] = mapped_column(String(64), nullable=False, default="")
     body: Mapped[str] = mapped_column(Text, nullable=False)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now(), index=True)
+                                                          default=clock.now, server_default=func.now(), index=True)
     sent_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     read_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     # Delivery (app.services.notices.delivery): QUEUED → SENDING → SENT, or RETRY (back-off)

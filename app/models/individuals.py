@@ -9,6 +9,7 @@ from flask_appbuilder import Model
 from sqlalchemy import DateTime, Enum, ForeignKey, Integer, LargeBinary, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.individuals import ChangeField, DisputeKind, DisputeStatus, RequestStatus
 from app.models.filings import Filing
 from app.models.people import Person
@@ -49,7 +50,7 @@ class ChangeRequest(Model):  # 信息变更申请
                                                     index=True)
     street_id: Mapped[int | None] = mapped_column(ForeignKey("region.id"), nullable=True)
     submitted_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                            server_default=func.now())
+                                                            default=clock.now, server_default=func.now())
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True)
     decided_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     reason: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -67,7 +68,7 @@ class Dispute(Model):  # 异议: "this filing is not me / is wrong"
     status: Mapped[DisputeStatus] = mapped_column(_enum(DisputeStatus, "dispute_status"),
                                                   nullable=False, index=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     resolved_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True)
     resolved_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     resolution: Mapped[str | None] = mapped_column(Text, nullable=True)
@@ -82,5 +83,5 @@ class IndividualAccount(Model):  # 个人账户: the identity a worker's login c
     name: Mapped[str] = mapped_column(String(64), nullable=False)
     phone: Mapped[str] = mapped_column(String(32), nullable=False, default="")
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     verified_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

@@ -23,6 +23,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.outreach import (
     ArticleKind,
     ArticleStatus,
@@ -47,7 +48,7 @@ def _enum(cls, name):
 
 
 def _now_column():
-    return mapped_column(DateTime, nullable=False, server_default=func.now())
+    return mapped_column(DateTime, nullable=False, default=clock.now, server_default=func.now())
 
 
 # --------------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Column, Date, DateTime, ForeignKey, Integer, String, Table, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.identifiers import mask_citizen_id
 from app.models.codes import EducationLevel, SpecialGroup
 from app.models.org import Region
@@ -43,7 +44,7 @@ class Person(Model):  # 劳动者
     street: Mapped[Region | None] = relationship(foreign_keys=[street_id])
     special_groups: Mapped[list[SpecialGroup]] = relationship(secondary=person_special_group)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     @property
     def citizen_id_masked(self) -> str:

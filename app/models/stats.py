@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.domain.stats import PushRule, PushService, PushStatus
 from app.models.units import Unit
 
@@ -157,5 +158,5 @@ class ServicePush(Model):  # 精准推送: a service suggested to a unit, worked
     contacted_by_id: Mapped[int | None] = mapped_column(ForeignKey("ab_user.id"), nullable=True)
     contacted_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
     updated_at: Mapped[datetime.datetime | None] = mapped_column(DateTime, nullable=True)

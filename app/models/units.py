@@ -9,6 +9,7 @@ from flask_appbuilder import Model
 from sqlalchemy import Boolean, DateTime, Enum, ForeignKey, Integer, String, Text, func
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from app import clock
 from app.models.codes import EmployerType, IndustryDivision, IndustrySection, OwnershipType
 from app.models.org import Region
 
@@ -53,7 +54,7 @@ class Unit(Model):  # 用人单位
         nullable=False, default=UnitStatus.PENDING, index=True)
     note: Mapped[str | None] = mapped_column(Text, nullable=True)
     created_at: Mapped[datetime.datetime] = mapped_column(DateTime, nullable=False,
-                                                          server_default=func.now())
+                                                          default=clock.now, server_default=func.now())
 
     def __str__(self) -> str:
         return self.name

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from app.domain.clock import is_zone
+
 
 @dataclass(frozen=True)
 class Check:
@@ -46,6 +48,10 @@ def static_checks(config: Mapping, malformed: list[str] = ()) -> list[Check]:
     """Checks that need no server: settings that are set, well-formed and of the right kind."""
     checks = [Check("settings", not malformed, "; ".join(malformed) or "every value readable")]
     production = is_production(config)
+    zone = config.get("BEIAN_TIMEZONE") or ""
+    checks.append(Check("BEIAN_TIMEZONE", is_zone(zone),
+                        zone if is_zone(zone) else f"{zone!r} is not a known time zone "
+                        "(an IANA name, e.g. Asia/Shanghai)"))
     secret = config.get("SECRET_KEY") or ""
     checks.append(Check("SECRET_KEY", len(secret) >= 32 or not production,
                         "set" if len(secret) >= 32 else

@@ -6,7 +6,6 @@ database when scraped, at most once every BEIAN_METRICS_CACHE_SECONDS."""
 
 from __future__ import annotations
 
-import datetime
 import ipaddress
 import threading
 import time
@@ -22,6 +21,7 @@ from prometheus_client import (
 from prometheus_client.core import GaugeMetricFamily
 from sqlalchemy import func, select
 
+from app import clock
 from app.extensions import db
 
 metrics = Blueprint("metrics", __name__)
@@ -67,7 +67,7 @@ class PlatformCollector:
         count, oldest = db.session.execute(
             select(func.count(), func.min(Document.created_at)).where(waiting)).one()
         queue.add_metric([], count or 0)
-        now = datetime.datetime.now()
+        now = clock.now()
         oldest_age.add_metric([], (now - oldest).total_seconds() if oldest else 0)
         active = (BatchStatus.QUEUED, BatchStatus.VALIDATING, BatchStatus.FILE_QUEUED,
                   BatchStatus.FILING)

@@ -7,6 +7,7 @@ import datetime
 
 from sqlalchemy import select
 
+from app import clock
 from app.extensions import db
 from app.models.org import Office, Region, RegionLevel
 from app.models.outreach import EventSignup, KnowledgeArticle, OutreachEvent, VisitFollowUp
@@ -21,7 +22,7 @@ def events_for_coordinators(*, past: bool, limit: int = 300) -> list[OutreachEve
     """From yesterday on, soonest first; or (past) every event, latest first."""
     stmt = select(OutreachEvent)
     if not past:
-        stmt = stmt.where(OutreachEvent.starts_at >= datetime.datetime.now()
+        stmt = stmt.where(OutreachEvent.starts_at >= clock.now()
                           - datetime.timedelta(days=1))
     order = OutreachEvent.starts_at.desc() if past else OutreachEvent.starts_at
     return list(db.session.scalars(stmt.order_by(order).limit(limit)))

@@ -28,6 +28,7 @@ from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access, limit
 from sqlalchemy import select
 
+from app import clock
 from app.domain.documents import (
     BATCH_EMPTY,
     BATCH_NOT_READY,
@@ -157,7 +158,7 @@ class DocumentView(BaseView):
         if getattr(actor.user, "unit_id", None) is None:
             units = list(db.session.scalars(select(Unit).where(actor.jurisdiction.unit_clause())
                                             .order_by(Unit.name).limit(500)))
-        today = datetime.date.today()
+        today = clock.today()
         return self.render_template("documents/batch_form.html", units=units,
                                     date_from=today.replace(day=1), date_to=today)
 

@@ -7,7 +7,6 @@ another district is refused (403). Pages read only the aggregate tables."""
 
 from __future__ import annotations
 
-import datetime
 import io
 
 from flask import abort, flash, redirect, request, send_file, url_for
@@ -15,6 +14,7 @@ from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 
+from app import clock
 from app.domain import stats as ds
 from app.domain.errors import DomainError, NotFound
 from app.services.stats import exports
@@ -30,7 +30,7 @@ def _scope(default_on_error: bool):
     args = request.args
     try:
         return sq.scope_for(jurisdiction, args.get("start"), args.get("end"),
-                            args.get("district"), datetime.date.today())
+                            args.get("district"), clock.today())
     except sq.OutsideJurisdiction:
         abort(403)
     except DomainError as exc:
@@ -38,7 +38,7 @@ def _scope(default_on_error: bool):
             abort(400, description=f"{exc.message}（{exc.code}）")
         flash(f"{exc.message}（{exc.code}）已改为显示默认期间。", "danger")
         return sq.scope_for(jurisdiction, None, None, args.get("district"),
-                            datetime.date.today())
+                            clock.today())
 
 
 class StatsDashboardView(BaseView):  # 就业晴雨表

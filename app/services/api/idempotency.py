@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.domain.api import (
     IDEMPOTENCY_IN_PROGRESS,
     IDEMPOTENCY_KEY_INVALID,
@@ -60,7 +61,7 @@ def _answer(record: IdempotencyRecord, digest: str) -> Replay | None:
     if record.request_hash != digest:
         raise IDEMPOTENCY_KEY_MISMATCH()
     if record.response_status is None:
-        if datetime.datetime.now() - record.created_at > STALE_CLAIM:
+        if clock.now() - record.created_at > STALE_CLAIM:
             return None  # the first request died: take the claim over
         raise IDEMPOTENCY_IN_PROGRESS()
     return Replay(record.response_status, record.response_body or {})
@@ -76,12 +77,12 @@ def claim(principal: str, key: str, digest: str) -> Replay | None:
     if existing is not None:
         if replay is None:
             with transaction():
-                existing.created_at = datetime.datetime.now()
+                existing.created_at = clock.now()
         return replay
     try:
         with transaction():
             db.session.add(IdempotencyRecord(principal=principal, key=key, request_hash=digest,
-                                             created_at=datetime.datetime.now()))
+                                             created_at=clock.now()))
     except IntegrityError:
         with transaction(write=False):
             existing = _existing(principal, key)
@@ -115,5 +116,5 @@ def prune(keep: datetime.timedelta = KEEP) -> dict:
     """Forget Idempotency-Key records older than a week."""
     with transaction():
         result = db.session.execute(delete(IdempotencyRecord).where(
-            IdempotencyRecord.created_at < datetime.datetime.now() - keep))
+            IdempotencyRecord.created_at < clock.now() - keep))
     return {"idempotency_pruned": result.rowcount or 0}

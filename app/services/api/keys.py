@@ -16,6 +16,7 @@ from flask import current_app
 from sqlalchemy import select, update
 from werkzeug.security import generate_password_hash
 
+from app import clock
 from app.domain.api import API_KEY_NOT_FOUND, EXPIRY_IN_PAST, FIELD_TOO_LONG
 from app.domain.roles import ROLE_EMPLOYER
 from app.domain.shared_errors import FIELD_REQUIRED, UNIT_OUT_OF_JURISDICTION
@@ -38,7 +39,7 @@ LAST_USED_RESOLUTION = datetime.timedelta(seconds=60)
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def hash_key(raw: str) -> str:

@@ -8,6 +8,7 @@ import datetime
 from flask import current_app
 from sqlalchemy import select, update
 
+from app import clock
 from app.domain.bulk.columns import MODES, cell_text
 from app.domain.bulk.errors import BULK_FILING_TYPE_UNKNOWN, BULK_MODE_UNKNOWN
 from app.domain.bulk.files import FileLimits
@@ -37,7 +38,7 @@ def limits() -> FileLimits:
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def unit_in_scope(actor: Actor, unit_id) -> Unit:

@@ -9,7 +9,7 @@ import datetime
 import logging
 import time
 
-from sqlalchemy import select, update
+from sqlalchemy import and_, or_, select, update
 
 from app.domain.bulk.columns import MODE_ALL_OR_NOTHING
 from app.domain.bulk.errors import BULK_CHANGED_SINCE_CHECK, BULK_FAILED, BULK_HAS_ERRORS
@@ -23,7 +23,6 @@ from app.services.audit import record
 from app.services.bulk import engine
 from app.services.bulk.approval import process_approvals
 from app.services.bulk.common import (
-    STALE_CLAIM,
     actor_of,
     end_reads,
     filing_ids,
@@ -35,6 +34,7 @@ from app.services.bulk.common import (
 )
 from app.services.bulk.file_rows import read_file_rows, reject_file
 from app.services.bulk.store import has_rows, row_source, save_results
+from app.services.leases import Heartbeat, expired, free_or_expired, lease_until
 from app.services.transaction import discard, transaction
 
 log = logging.getLogger(__name__)
@@ -43,13 +43,39 @@ PROGRESS_EVERY = 200
 
 
 def claim(batch_id: int, from_status: BatchStatus, to_status: BatchStatus) -> bool:
-    """An UPDATE that succeeds for one worker only (as documents are claimed)."""
+    """An UPDATE that succeeds for one worker only (as documents are claimed): the batch is
+    waiting (`from_status`), or held (`to_status`) by a worker whose lease ran out — it died,
+    and its filing transaction died with it. The winner holds the batch by a lease
+    (BEIAN_LEASE_SECONDS), renewed between chunks."""
     with transaction():
         result = db.session.execute(
-            update(BulkBatch).where(BulkBatch.id == batch_id, BulkBatch.status == from_status)
-            .values(status=to_status, claimed_by=_worker(), claimed_at=now(), progress_done=0)
+            update(BulkBatch).where(BulkBatch.id == batch_id, free_or_expired(
+                BulkBatch.status, from_status, to_status, BulkBatch.lease_until))
+            .values(status=to_status, claimed_by=_worker(), claimed_at=now(), progress_done=0,
+                    lease_until=lease_until())
             .execution_options(synchronize_session=False))
     return result.rowcount == 1
+
+
+class _LeaseLost(Exception):
+    """This worker's lease ran out and another took the batch over: its work is undone."""
+
+
+def _heartbeat(batch_id: int, *, in_session: bool = False) -> Heartbeat:
+    table = BulkBatch.__table__
+    return Heartbeat(table, (table.c.id == batch_id) & (table.c.claimed_by == _worker()),
+                     table.c.lease_until, in_session=in_session)
+
+
+def _still_held(batch_id: int, status: BatchStatus) -> None:
+    """Renew the lease inside the caller's transaction, or raise _LeaseLost: the batch's last
+    write is made only while this worker holds it, so a batch taken over is done once."""
+    held = db.session.execute(
+        update(BulkBatch).where(BulkBatch.id == batch_id, BulkBatch.claimed_by == _worker(),
+                                BulkBatch.status == status)
+        .values(lease_until=lease_until()).execution_options(synchronize_session=False))
+    if held.rowcount != 1:
+        raise _LeaseLost(batch_id)
 
 
 def _worker() -> str:
@@ -60,13 +86,15 @@ def _worker() -> str:
 
 def _progress_writer(batch_id: int, *, in_write_transaction: bool):
     """Progress counters from a separate connection, so they show while the batch's own
-    transaction is open. SQLite has one writer at a time: not while the batch writes."""
-    if in_write_transaction and db.engine.dialect.name == "sqlite":
-        return None
+    transaction is open (SQLite has one writer at a time: not while the batch writes); and the
+    batch's heartbeat between chunks (on SQLite inside the batch's own transaction then)."""
+    sqlite_writing = in_write_transaction and db.engine.dialect.name == "sqlite"
+    heartbeat = _heartbeat(batch_id, in_session=sqlite_writing)
     last = [0]
 
     def write(done: int) -> None:
-        if done - last[0] < PROGRESS_EVERY:
+        heartbeat.beat()
+        if sqlite_writing or done - last[0] < PROGRESS_EVERY:
             return
         last[0] = done
         try:
@@ -87,8 +115,8 @@ def process_batch(batch_id: int) -> BulkBatch:
     if claim(batch_id, BatchStatus.QUEUED, BatchStatus.VALIDATING):
         _run_phase(batch_id, _validate)
     batch = fresh_batch(batch_id)
-    if batch.status == BatchStatus.FILE_QUEUED and claim(batch_id, BatchStatus.FILE_QUEUED,
-                                                         BatchStatus.FILING):
+    if batch.status in (BatchStatus.FILE_QUEUED, BatchStatus.FILING) and claim(
+            batch_id, BatchStatus.FILE_QUEUED, BatchStatus.FILING):
         _run_phase(batch_id, _file)
     return fresh_batch(batch_id)
 
@@ -101,6 +129,10 @@ def _run_phase(batch_id: int, phase) -> None:
                      batch)
     try:
         phase(batch_id, actor)
+    except _LeaseLost:
+        discard()
+        log.warning("bulk batch %s: taken over by another worker; this one's work undone",
+                    batch_id)
     except Exception as exc:
         discard()
         log.exception("bulk batch %s failed", batch_id)
@@ -127,6 +159,7 @@ def _validate(batch_id: int, actor: Actor) -> None:
         return
     discard()  # the dry run leaves nothing behind
     with transaction():
+        _still_held(batch_id, BatchStatus.VALIDATING)
         save_results(results, filed=False)
         batch = db.session.get(BulkBatch, batch_id)
         invalid = sum(1 for r in results if r.errors)
@@ -189,6 +222,7 @@ def _file_rows(batch: BulkBatch, actor: Actor) -> None:
         results = engine.run(batch.filing_type, unit, actor, rows, write=True,
                              progress=_progress_writer(batch_id, in_write_transaction=True),
                              chunk_size=500)
+        _still_held(batch_id, BatchStatus.FILING)
         failed = [r for r in results if r.errors]
         if failed and mode == MODE_ALL_OR_NOTHING:
             raise _ChangedSinceCheck(results, failed)
@@ -237,18 +271,20 @@ def _link_service_case(batch_id: int, actor: Actor) -> None:
     link(batch.service_case_id, filing_ids(batch), actor)
 
 
-def requeue_stale(older_than: datetime.timedelta = STALE_CLAIM) -> int:
-    """A worker that died mid-way leaves its batch claimed: queue it again (a filing
-    transaction that died was rolled back, so nothing of it is filed)."""
-    cutoff = now() - older_than
+def requeue_stale(older_than: datetime.timedelta | None = None) -> int:
+    """A worker that died mid-way leaves its batch claimed: once its lease has run out (or,
+    when `older_than` is given, it was claimed longer ago than that) queue it again (a filing
+    transaction that died was rolled back, so nothing of it is filed). (process_batch takes
+    such a batch over by itself; this only tidies the queue's view.)"""
+    stale = expired(BulkBatch.lease_until) if older_than is None \
+        else BulkBatch.claimed_at < now() - older_than
     count = 0
     with transaction():
         for from_status, to_status in ((BatchStatus.VALIDATING, BatchStatus.QUEUED),
                                        (BatchStatus.FILING, BatchStatus.FILE_QUEUED)):
             result = db.session.execute(
-                update(BulkBatch).where(BulkBatch.status == from_status,
-                                        BulkBatch.claimed_at < cutoff)
-                .values(status=to_status, claimed_by=None, claimed_at=None)
+                update(BulkBatch).where(BulkBatch.status == from_status, stale)
+                .values(status=to_status, claimed_by=None, claimed_at=None, lease_until=None)
                 .execution_options(synchronize_session=False))
             count += result.rowcount or 0
     return count
@@ -260,8 +296,11 @@ def process_queued(limit: int = 5) -> dict:
     done = 0
     while done < limit:
         batch_id = fresh_scalar(
-            select(BulkBatch.id).where(BulkBatch.status.in_(
-                (BatchStatus.QUEUED, BatchStatus.FILE_QUEUED))).order_by(BulkBatch.id).limit(1))
+            select(BulkBatch.id).where(or_(
+                BulkBatch.status.in_((BatchStatus.QUEUED, BatchStatus.FILE_QUEUED)),
+                and_(BulkBatch.status.in_((BatchStatus.VALIDATING, BatchStatus.FILING)),
+                     expired(BulkBatch.lease_until))))
+            .order_by(BulkBatch.id).limit(1))
         if batch_id is None:
             break
         process_batch(batch_id)

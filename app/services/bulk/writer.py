@@ -6,6 +6,7 @@ from __future__ import annotations
 from sqlalchemy import DateTime, bindparam, func, select, text
 from sqlalchemy import inspect as sa_inspect
 
+from app import clock
 from app.extensions import db
 from app.models.filings import Employment, Filing
 from app.services import filings as fs
@@ -80,10 +81,9 @@ def _assign_ids(objects: list) -> None:
         by_table.setdefault(mapper.local_table, []).append(obj)
     if not by_table:
         return
-    # The database's clock for the columns it would fill itself (created_at, at): given, they
-    # need not be read back either (reading them back is also one statement per row).
-    stamp = db.session.execute(select(
-        func.localtimestamp() if dialect == "postgresql" else func.now())).scalar()
+    # The city's clock for the columns the database would fill itself (created_at, at): given,
+    # they need not be read back either (reading them back is also one statement per row).
+    stamp = clock.now()
     for table, objs in by_table.items():
         stamped = [c.key for c in table.c if c.server_default is not None
                    and isinstance(c.type, DateTime) and not c.primary_key]

@@ -8,10 +8,11 @@ from __future__ import annotations
 import datetime
 
 from flask import current_app
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy import true as sa_true
 from sqlalchemy.exc import IntegrityError
 
+from app import clock
 from app.domain.documents import (
     DOCUMENT_FILING_STATUSES,
     DOCUMENT_NOT_AVAILABLE,
@@ -24,19 +25,19 @@ from app.models.documents import Document, JobClaim
 from app.models.filings import Filing
 from app.services.claims import worker_name
 from app.services.documents.agency import default_base_url
+from app.services.leases import Heartbeat, expired, free_or_expired, lease_until
 from app.services.transaction import transaction
 
 MAX_ATTEMPTS = 3
 PRIORITY_WAITING = 10  # a person asked for this document and is watching the progress bar
 PRIORITY_BATCH = 5     # part of a batch ZIP someone is waiting for
 PRIORITY_BACKLOG = 0   # enqueued by the scheduler's safety net
-STALE_RENDERING = datetime.timedelta(minutes=10)
 RENDER_JOB = "documents.render"
 ENQUEUE_JOB = "documents.enqueue"
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def document_of(filing_id: int) -> Document | None:
@@ -116,39 +117,58 @@ def enqueue_missing(limit: int = 1000, base_url: str | None = None,
     return total
 
 
-def requeue_stale(older_than: datetime.timedelta = STALE_RENDERING) -> int:
-    """Documents whose renderer died mid-way (RENDERING for too long) go back to the queue."""
-    cutoff = now() - older_than
+def requeue_stale(older_than: datetime.timedelta | None = None) -> int:
+    """Documents whose renderer died mid-way (its lease ran out; or, when `older_than` is
+    given, claimed longer ago than that) go back to the queue. (claim_next takes such a
+    document over by itself; this only tidies the queue's view.)"""
+    stale = expired(Document.lease_until) if older_than is None \
+        else Document.claimed_at < now() - older_than
     with transaction():
         result = db.session.execute(
             update(Document)
-            .where(Document.status == DocumentStatus.RENDERING, Document.claimed_at < cutoff)
-            .values(status=DocumentStatus.QUEUED, claimed_by=None, claimed_at=None)
+            .where(Document.status == DocumentStatus.RENDERING, stale)
+            .values(status=DocumentStatus.QUEUED, claimed_by=None, claimed_at=None,
+                    lease_until=None)
             .execution_options(synchronize_session=False))
     return result.rowcount or 0
 
 
+def _claimable():
+    """Queued, or being rendered by a renderer whose lease ran out (it died)."""
+    return free_or_expired(Document.status, DocumentStatus.QUEUED, DocumentStatus.RENDERING,
+                           Document.lease_until)
+
+
 def claim_next(worker: str | None = None, *, candidates: int = 8) -> int | None:
-    """Claim the next queued document for this worker — the ones people wait for first, then
-    the oldest: an UPDATE that only succeeds while the row is still QUEUED, so of two workers
-    racing for a row exactly one wins it. (Ends the session's transaction: a worker owns its
-    session, and must see the latest queue, not a snapshot.)"""
+    """Claim the next document for this worker — the ones people wait for first, then the
+    oldest: an UPDATE that only succeeds while the row is still QUEUED (or held by a lease
+    that ran out), so of two workers racing for a row exactly one wins it. The winner holds
+    it by a lease (BEIAN_LEASE_SECONDS; `heartbeat` renews it). (Ends the session's
+    transaction: a worker owns its session, and must see the latest queue, not a snapshot.)"""
     worker = worker or worker_name()
     with transaction(write=False):
         ids = list(db.session.scalars(
-            select(Document.id).where(Document.status == DocumentStatus.QUEUED)
+            select(Document.id).where(_claimable())
             .order_by(Document.priority.desc(), Document.id).limit(candidates)))
     for doc_id in ids:
         with transaction():
             result = db.session.execute(
                 update(Document)
-                .where(Document.id == doc_id, Document.status == DocumentStatus.QUEUED)
+                .where(Document.id == doc_id, _claimable())
                 .values(status=DocumentStatus.RENDERING, claimed_by=worker, claimed_at=now(),
-                        attempts=Document.attempts + 1)
+                        lease_until=lease_until(), attempts=Document.attempts + 1)
                 .execution_options(synchronize_session=False))
         if result.rowcount == 1:
             return doc_id
     return None
+
+
+def heartbeat(doc_id: int, worker: str) -> Heartbeat:
+    """The lease of a document this worker renders."""
+    table = Document.__table__
+    return Heartbeat(table, and_(table.c.id == doc_id, table.c.claimed_by == worker,
+                                 table.c.status == DocumentStatus.RENDERING),
+                     table.c.lease_until)
 
 
 def renderer_alive(within: datetime.timedelta = datetime.timedelta(seconds=90)) -> bool:

@@ -15,7 +15,13 @@ from app.models.documents import Document
 from app.models.filings import Filing
 from app.services.claims import worker_name
 from app.services.documents.agency import office_of
-from app.services.documents.queue import MAX_ATTEMPTS, claim_next, now, requeue_stale
+from app.services.documents.queue import (
+    MAX_ATTEMPTS,
+    claim_next,
+    heartbeat,
+    now,
+    requeue_stale,
+)
 from app.services.documents.resources import ResourceGate, html_to_pdf
 from app.services.documents.signing import sign_pdf, signing_enabled
 from app.services.documents.templates import render_html
@@ -63,7 +69,7 @@ def _store(doc_id: int, worker: str, pdf: bytes, signed: bool) -> bool:
                    Document.status == DocumentStatus.RENDERING)
             .values(status=DocumentStatus.READY, pdf=pdf, size=len(pdf),
                     sha256=hashlib.sha256(pdf).hexdigest(), signed=signed, rendered_at=now(),
-                    error=None)
+                    error=None, lease_until=None)
             .execution_options(synchronize_session=False))
     db.session.expire_all()
     return result.rowcount == 1
@@ -81,7 +87,8 @@ def render_claimed(doc_id: int, worker: str | None = None, *, sign: bool | None 
                                joinedload(Filing.office), joinedload(Filing.person))
         .where(Filing.id == document.filing_id))
     try:
-        pdf = render_document_pdf(filing, document, sign=sign)
+        with heartbeat(doc_id, worker).running():  # the lease, renewed while it renders
+            pdf = render_document_pdf(filing, document, sign=sign)
     except Exception as exc:  # noqa: BLE001 - recorded on the row, retried, then FAILED
         _record_failure(doc_id, worker, exc)
         return False

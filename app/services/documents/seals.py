@@ -8,7 +8,6 @@ background."""
 
 from __future__ import annotations
 
-import datetime
 import functools
 import hashlib
 import io
@@ -18,6 +17,7 @@ from pathlib import Path
 from PIL import Image, ImageDraw, ImageFont, UnidentifiedImageError
 from sqlalchemy import select
 
+from app import clock
 from app.domain.documents import (
     AGENCY_SEAL_PURPOSE,
     SEAL_MAX_BYTES,
@@ -192,7 +192,7 @@ def save_unit_seal(actor: Actor, unit: Unit, data: bytes) -> UnitSeal:
             db.session.add(seal)
         seal.png, seal.width, seal.height = data, width, height
         seal.sha256 = hashlib.sha256(data).hexdigest()
-        seal.uploaded_at = datetime.datetime.now()
+        seal.uploaded_at = clock.now()
         seal.uploaded_by_id = actor.user_id
         record(actor, "unit", unit.id, "seal_upload",
                after={"sha256": seal.sha256, "size": [width, height]})

@@ -9,6 +9,7 @@ from pathlib import Path
 from flask import current_app
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
+from app import clock
 from app.domain.documents import form_for, format_code
 from app.domain.filings import FilingStatus
 from app.domain.identifiers import mask_citizen_id
@@ -160,7 +161,7 @@ def document_context(filing: Filing, document: Document, *, rendered_at=None) ->
             "unit_seal": png_data_uri(seals.unit_seal(filing.unit)),
             "agency_seal": png_data_uri(seals.agency_seal(office, agency)),
         },
-        "printed_on": cn_date(rendered_at or datetime.datetime.now()),
+        "printed_on": cn_date(rendered_at or clock.now()),
         "agency": agency,
     }
 

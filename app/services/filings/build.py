@@ -3,6 +3,7 @@ jurisdiction, the person found (or registered, for a hire). Not yet added to the
 
 from __future__ import annotations
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.filings import (
     FilingStatus,
@@ -25,7 +26,7 @@ from app.services.filings.inputs import HireInput, RenewalInput, TerminationInpu
 
 def _person_for_hire(inp: HireInput, actor: Actor) -> Person:
     try:
-        cid = validate_citizen_id(inp.citizen_id)
+        cid = validate_citizen_id(inp.citizen_id, today=clock.today())
     except DomainError as exc:
         raise exc.for_field("citizen_id") from exc
     name = required((inp.name or "").strip(), "name", "姓名")

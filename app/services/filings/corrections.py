@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.filings import (
     DEFAULT_CORRECTION_RULES,
@@ -106,7 +107,8 @@ def _new_version(old: Filing, changed: dict, reason: str, actor: Actor) -> Filin
         setattr(new, CORRECTABLE[name], value)
     if "citizen_id" in changed:
         try:
-            new.person_citizen_id = validate_citizen_id(changed["citizen_id"]).number
+            new.person_citizen_id = validate_citizen_id(changed["citizen_id"],
+                                                        today=clock.today()).number
         except DomainError as exc:
             raise exc.for_field("citizen_id") from exc
     return new
@@ -119,7 +121,7 @@ def _check_corrected(new: Filing) -> None:
     if new.filing_type in (FilingType.HIRE, FilingType.RENEWAL, FilingType.TRANSFER):
         check_dates(new.contract_start, new.contract_end, new.contract_type_code)
     if new.filing_type == FilingType.HIRE:
-        cid = validate_citizen_id(new.person_citizen_id)
+        cid = validate_citizen_id(new.person_citizen_id, today=clock.today())
         check_minimum_age(cid.birth_date, new.start_date, p)
         check_part_time_hours(new.employment_form_code, new.hours_per_day,
                               new.hours_per_week, p)

@@ -13,6 +13,7 @@ from contextvars import ContextVar
 from flask import current_app
 from sqlalchemy import func, select
 
+from app import clock
 from app.domain.codelists import FORM_FULL_TIME
 from app.domain.filings import EmploymentStatus, FilingPolicy, FilingStatus, FilingType
 from app.extensions import db
@@ -35,11 +36,11 @@ def policy() -> FilingPolicy:
 
 
 def today() -> datetime.date:
-    return datetime.date.today()
+    return clock.today()
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def handling_office(unit: Unit, actor: Actor) -> Office | None:

@@ -3,11 +3,10 @@ file; the staff of the household's (or employer's) district or street decide."""
 
 from __future__ import annotations
 
-import datetime
-
 from flask import current_app
 from sqlalchemy import select
 
+from app import clock
 from app.domain import individuals as rules
 from app.domain.errors import DomainError
 from app.domain.filings import EmploymentStatus
@@ -125,7 +124,7 @@ def decide_change_request(actor: Actor, request_id, *, approve: bool,
             raise REQUEST_NOT_FOUND()
         if request_.status != RequestStatus.PENDING:
             raise REQUEST_ALREADY_DECIDED()
-        request_.decided_by_id, request_.decided_at = actor.user_id, datetime.datetime.now()
+        request_.decided_by_id, request_.decided_at = actor.user_id, clock.now()
         request_.reason = reason or None
         if approve:
             _apply(actor, request_)

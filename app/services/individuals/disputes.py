@@ -3,10 +3,9 @@ jurisdiction close it as corrected (through the filings' correction rules) or di
 
 from __future__ import annotations
 
-import datetime
-
 from sqlalchemy import select
 
+from app import clock
 from app.domain import individuals as rules
 from app.domain.individuals import (
     DISPUTE_CLOSED,
@@ -72,7 +71,7 @@ def resolve_dispute(actor: Actor, dispute_id, *, corrected: bool, resolution: st
             dispute.correction_filing_id = _correction_of(dispute)
         dispute.status = DisputeStatus.CORRECTED if corrected else DisputeStatus.DISMISSED
         dispute.resolution = resolution
-        dispute.resolved_by_id, dispute.resolved_at = actor.user_id, datetime.datetime.now()
+        dispute.resolved_by_id, dispute.resolved_at = actor.user_id, clock.now()
         record(actor, "dispute", dispute.id, "resolve", after={"status": dispute.status.name},
                reason=resolution)
         notify_person(dispute.person, f"【用工备案】您对备案 {dispute.filing.receipt_number} 提出的异议"

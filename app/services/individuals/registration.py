@@ -7,6 +7,7 @@ import uuid
 
 from sqlalchemy import select
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id, validate_mobile
 from app.domain.individuals import (
@@ -32,7 +33,7 @@ def _checked(name: str, citizen_id: str, phone: str, password: str,
     if not name:
         raise NAME_REQUIRED()
     try:
-        number = validate_citizen_id(citizen_id).number
+        number = validate_citizen_id(citizen_id, today=clock.today()).number
     except DomainError as exc:
         raise exc.for_field("citizen_id") from exc
     try:

@@ -10,6 +10,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.utils import import_string
 
+from app import clock
 from app.domain import individuals as rules
 from app.domain.errors import DomainError
 from app.domain.individuals import NOT_AN_INDIVIDUAL, OTP_NONE, OTP_WRONG
@@ -26,7 +27,7 @@ SAME_ANSWER = ("如果您填写的姓名和身份证号码与用工登记信息�
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def policy() -> rules.VerificationPolicy:

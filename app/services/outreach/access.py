@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 
+from app import clock
 from app.domain.outreach.errors import NOT_ALLOWED
 from app.domain.roles import (
     ROLE_ADMIN,
@@ -40,7 +41,7 @@ WHAT_EN = {"活动": "event", "单位": "unit", "报名记录": "sign-up", "重�
 
 def now() -> datetime.datetime:
     """Naive local time, as every other timestamp of the platform."""
-    return datetime.datetime.now().replace(microsecond=0)
+    return clock.now().replace(microsecond=0)
 
 
 def as_actor(who) -> Actor:

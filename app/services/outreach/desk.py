@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import false, func, select, true
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.domain.outreach import desk as rules
 from app.domain.outreach import errors
 from app.domain.outreach.codes import DeskCategory, DeskStatus, MeetingStatus
@@ -103,7 +104,7 @@ def _where(actor: Actor, district_id: int | None) -> tuple[int, int | None]:
 
 def raise_case(inp: DeskInput, actor: Actor, today: datetime.date | None = None) -> DeskCase:
     require(actor, DESK_STAFF, "提交疑难问题")
-    today = today or datetime.date.today()
+    today = today or clock.today()
     if inp.category not in DeskCategory.__members__:
         raise errors.DESK_CATEGORY()
     rules.check_desk_case(title=inp.title, description=inp.description, due_date=inp.due_date,
@@ -165,7 +166,7 @@ def assign(case_id: int, owner_id: int | None, due_date: datetime.date | None, a
     owner = db.session.get(BeianUser, owner_id) if owner_id else None
     if owner_id and (owner is None or not has_role(owner, CITY_DESK)):
         raise errors.DESK_OWNER()
-    if due_date is not None and due_date < datetime.date.today():
+    if due_date is not None and due_date < clock.today():
         raise errors.DESK_DUE_PAST()
     with transaction():
         case.owner_id = owner.id if owner else None
@@ -197,7 +198,7 @@ def city_owners() -> list[BeianUser]:
 
 def open_by_district_and_age(who, today: datetime.date | None = None) -> dict:
     """Open (not closed) cases the user may see, counted by district and age bucket."""
-    today = today or datetime.date.today()
+    today = today or clock.today()
     rows = db.session.execute(
         select(Region.id, Region.name, DeskCase.created_at)
         .join(Region, Region.id == DeskCase.district_id)

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_credit_code
 from app.domain.outreach import enterprises as rules
@@ -188,7 +189,7 @@ def record_visit(unit: Unit, inp: VisitInput, actor: Actor,
     require(actor, VISITORS, "登记走访")
     _unit_in_jurisdiction(actor, unit, "登记走访记录")
     rules.check_visit_values(visit_date=inp.visit_date, people_met=inp.people_met,
-                             problems=inp.problems, today=today or datetime.date.today())
+                             problems=inp.problems, today=today or clock.today())
     with transaction():
         visit = EnterpriseVisit(unit_id=unit.id, visit_date=inp.visit_date,
                                 people_met=inp.people_met.strip(), problems=inp.problems.strip(),

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id
 from app.extensions import db
@@ -19,7 +20,7 @@ def find_person_by_citizen_id(value: str, jurisdiction: Jurisdiction) -> Person 
     """Look a person up by ID number within a jurisdiction. A malformed number, an unknown one and
     one outside the jurisdiction all give None: callers answer the same in every case."""
     try:
-        number = validate_citizen_id(value).number
+        number = validate_citizen_id(value, today=clock.today()).number
     except DomainError:
         return None
     return db.session.scalar(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.identifiers import validate_citizen_id, validate_mobile
 from app.domain.organisation import PERSON_DUPLICATE, PERSON_NAME_EMPTY, check_street_in_district
@@ -21,7 +22,7 @@ PERSON_AUDIT_FIELDS = ("name", "citizen_id", "phone", "education_code", "distric
 def _from_citizen_id(person: Person) -> None:
     """Number normalised; sex, birth date and (unless given) household region follow from it."""
     try:
-        cid = validate_citizen_id(person.citizen_id)
+        cid = validate_citizen_id(person.citizen_id, today=clock.today())
     except DomainError as exc:
         raise exc.for_field("citizen_id") from exc
     person.citizen_id = cid.number

@@ -27,6 +27,7 @@ from sqlalchemy import (
     text,
 )
 
+from app import clock
 from app.domain import stats as ds
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.extensions import db
@@ -59,7 +60,7 @@ PERIOD_TABLES = (StatsFilingCount, StatsTermination, StatsSpecialGroup, StatsRet
 
 
 def now() -> datetime.datetime:
-    return datetime.datetime.now()
+    return clock.now()
 
 
 def _kind(kind: str):

@@ -17,6 +17,7 @@ from flask import current_app
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload
 
+from app import clock
 from app.domain import stats as ds
 from app.domain.filings import EmploymentStatus, FilingStatus, FilingType
 from app.domain.shared_errors import NOT_FOUND
@@ -118,7 +119,7 @@ def generate_suggestions(today: datetime.date) -> int:
                 row.service, row.reason = s.service, s.reason
                 row.hires, row.terminations = s.metrics["hires"], s.metrics["terminations"]
                 row.workforce = s.metrics["workforce"]
-                row.updated_at = datetime.datetime.now()
+                row.updated_at = clock.now()
     db.session.flush()
     return made
 
@@ -162,7 +163,7 @@ def mark(push_id, actor: Actor, status: str, note: str) -> ServicePush:
         row.contacted_by_id = row.contacted_at = None
     else:
         row.contacted_by_id = actor.user_id
-        row.contacted_at = datetime.datetime.now()
+        row.contacted_at = clock.now()
     record(actor, "service_push", row.id, "mark", before=before,
            after={"status": row.status.name, "note": row.note})
     return row

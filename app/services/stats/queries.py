@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func, select
 
+from app import clock
 from app.domain import stats as ds
 from app.domain.filings import RETURN_REASONS
 from app.extensions import db
@@ -228,7 +229,7 @@ def _fact_by(scope: Scope, column) -> dict[str, dict[str, int]]:
 
 def _fact_by_query(scope: Scope, column) -> dict[str, dict[str, int]]:
     f = StatsFilingCount
-    kind = ds.QUARTER if scope.months.whole_quarters(datetime.date.today()) else ds.MONTH
+    kind = ds.QUARTER if scope.months.whole_quarters(clock.today()) else ds.MONTH
     out: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for key, ftype, n in db.session.execute(
             select(column, f.filing_type, func.sum(f.filings)).where(*scope.where(f, kind))

@@ -17,6 +17,7 @@ from flask_appbuilder.models.sqla.interface import SQLAInterface
 from flask_appbuilder.security.decorators import has_access
 from markupsafe import Markup
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.filings import (
     RETURN_REASONS,
@@ -87,7 +88,7 @@ def minutes(moment: datetime.datetime | None) -> str:
 
 
 def age_in_days(moment: datetime.datetime | None) -> int | None:
-    return (datetime.date.today() - moment.date()).days if moment else None
+    return (clock.today() - moment.date()).days if moment else None
 
 
 class FilingInterface(SQLAInterface):

@@ -4,13 +4,12 @@ in app.services.outreach.events."""
 
 from __future__ import annotations
 
-import datetime
-
 from flask import abort, flash, redirect, request, url_for
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 from flask_appbuilder.security.decorators import has_access
 
+from app import clock
 from app.domain.errors import DomainError
 from app.domain.outreach import EventStatus, SignupStatus
 from app.models.outreach import EventSignup, OutreachEvent
@@ -193,7 +192,7 @@ class PortalEventsView(BaseView):
             counts={e.id: events.counts(e.id) for e in upcoming}, signups=signups,
             positions={s.id: events.waiting_position(s) for s in signups},
             invitations=events.unit_invitations(unit.id), classes=SIGNUP_CLASSES,
-            now=datetime.datetime.now(), EventStatus=EventStatus, SignupStatus=SignupStatus)
+            now=clock.now(), EventStatus=EventStatus, SignupStatus=SignupStatus)
 
     @expose("/<int:event_id>/signup", methods=["GET", "POST"])
     @has_access
@@ -218,7 +217,7 @@ class PortalEventsView(BaseView):
         return self.render_template(
             "outreach/signup_form.html", form=form, event=event, unit=unit, counts=counts,
             full=counts["confirmed"] >= event.capacity,
-            closed=datetime.datetime.now() > event.signup_deadline
+            closed=clock.now() > event.signup_deadline
             or event.status == EventStatus.CANCELLED)
 
     @expose("/signups/<int:signup_id>/cancel", methods=["POST"])

@@ -18,6 +18,7 @@ from wtforms import (
 )
 from wtforms.validators import Length, Optional
 
+from app import clock
 from app.domain.outreach import ArticleKind, DeskCategory, EventKind, ServiceCaseKind
 
 DATETIME_HELP = "格式：年-月-日 时:分，例如 2026-12-01 14:00。"
@@ -222,4 +223,4 @@ def to_int(value) -> int | None:
 
 
 def today() -> datetime.date:
-    return datetime.date.today()
+    return clock.today()

@@ -10,6 +10,7 @@ from flask import abort, request
 from flask_appbuilder import BaseView
 from flask_appbuilder.baseviews import expose
 
+from app import clock
 from app.domain.outreach import ArticleKind, EventStatus, month_grid
 from app.models.outreach import OutreachEvent
 from app.queries import outreach as oq
@@ -27,7 +28,7 @@ KB_SECTIONS = (
 
 
 def _month(value: str | None) -> tuple[int, int]:
-    today = datetime.date.today()
+    today = clock.today()
     try:
         year, month = (int(p) for p in (value or "").split("-", 1))
         if 2000 <= year <= 2100 and 1 <= month <= 12:
@@ -57,7 +58,7 @@ class PublicEventsView(BaseView):
         return self.render_template(
             "outreach/public_events.html", upcoming=upcoming, weeks=month_grid(year, month),
             by_day=by_day, year=year, month=month, prev_month=prev_month,
-            next_month=next_month, today=datetime.date.today(),
+            next_month=next_month, today=clock.today(),
             counts={e.id: events.counts(e.id) for e in upcoming}), 200, PUBLIC_HEADERS
 
     @expose("/<int:event_id>")
@@ -68,7 +69,7 @@ class PublicEventsView(BaseView):
         return self.render_template(
             "outreach/public_event.html", event=event, counts=events.counts(event.id),
             open_for_signup=(event.status == EventStatus.PUBLISHED
-                             and datetime.datetime.now() <= event.signup_deadline))
+                             and clock.now() <= event.signup_deadline))
 
 
 class KnowledgeBaseView(BaseView):

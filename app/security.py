@@ -162,15 +162,12 @@ class BeianUserDBModelView(UserDBModelView):
 
 
 class BeianAuthDBView(AuthDBView):
-    """FAB's login page, saying why a directory sign-in was refused (no office, no role, the
-    directory unreachable) instead of "invalid login"; same endpoints as FAB's."""
+    """FAB's login page (/login/), saying why a directory sign-in was refused (no office, no
+    role, the directory unreachable) instead of "invalid login"."""
 
     @property
     def invalid_login_message(self):
         return g.get("beian_login_refusal") or AuthDBView.invalid_login_message
-
-    def create_blueprint(self, appbuilder, endpoint=None, static_folder=None):
-        return super().create_blueprint(appbuilder, endpoint or "AuthDBView", static_folder)
 
 
 class BeianSecurityManager(SecurityManager):

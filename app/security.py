@@ -228,9 +228,11 @@ class BeianSecurityManager(SecurityManager):
     def on_user_login(self, user) -> None:
         from app.services.actor import Actor
         from app.services.audit import record
+        from app.services.transaction import transaction
 
         actor = Actor.of(user, ip=request.remote_addr if request else "")
-        record(actor, "user", user.id, "login")
+        with transaction():  # FAB has committed the login count already: the entry is its own
+            record(actor, "user", user.id, "login")
 
     # -- roles as code -----------------------------------------------------------------------
     def sync_roles(self) -> dict[str, int]:

@@ -275,3 +275,22 @@ def test_local_staff_passwords_work_without_a_directory(app):
     assert not app.config["BEIAN_LDAP_SERVER"]
     _client, _response, logged_in = _login(app, "district", DEMO_PASSWORD)
     assert logged_in is not None
+
+
+def test_with_a_directory_local_staff_passwords_no_longer_count(app, directory):
+    from tests.conftest import PASSWORD as DEMO_PASSWORD
+
+    _client, _response, logged_in = _login(app, "district", DEMO_PASSWORD)
+    assert logged_in is None  # the directory has no "district": staff sign in through it only
+    _client, _response, logged_in = _login(app, "admin", DEMO_PASSWORD)
+    assert logged_in is not None  # administrators stay local
+
+
+def test_every_sign_in_is_audited_as_a_login(app, directory):
+    from tests.conftest import PASSWORD as DEMO_PASSWORD
+
+    _login(app, "li.city")
+    _login(app, "employer", DEMO_PASSWORD)
+    for username in ("li.city", "employer"):
+        user = _user(app, username)
+        assert len([e for e in _audit(app, "login") if e.object_id == str(user["id"])]) == 1

@@ -63,9 +63,11 @@ def ldap_module():
 
 
 def library_installed() -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec("ldap") is not None
+    try:
+        ldap_module()
+    except DirectoryUnavailable:
+        return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -294,3 +294,13 @@ def test_every_sign_in_is_audited_as_a_login(app, directory):
     for username in ("li.city", "employer"):
         user = _user(app, username)
         assert len([e for e in _audit(app, "login") if e.object_id == str(user["id"])]) == 1
+
+
+def test_check_config_reaches_the_directory(app, directory):
+    result = app.test_cli_runner().invoke(args=["beian", "check-config"])
+    lines = {line.split()[1].rstrip(":"): line for line in result.output.splitlines()}
+    assert lines["directory"].startswith("PASS"), lines["directory"]
+    assert lines["BEIAN_LDAP_SERVER"].startswith("PASS"), lines["BEIAN_LDAP_SERVER"]
+    app.config["BEIAN_LDAP_BIND_PASSWORD"] = "wrong"
+    result = app.test_cli_runner().invoke(args=["beian", "check-config"])
+    assert "FAIL  directory:" in result.output and result.exit_code == 1

@@ -107,6 +107,25 @@ def authenticate(settings: DirectorySettings, username: str, password: str) -> A
             pass
 
 
+def probe(settings: DirectorySettings) -> tuple[bool, str]:
+    """(reachable, detail): connect, bind as the service account and read the search base
+    (`flask beian check-config`)."""
+    try:
+        ldap = ldap_module()
+        con = _connect(ldap, settings)
+        try:
+            if settings.bind_user:
+                con.simple_bind_s(settings.bind_user, settings.bind_password)
+            con.search_s(settings.search, ldap.SCOPE_BASE, "(objectClass=*)", ["1.1"])
+        finally:
+            con.unbind_s()
+    except DirectoryUnavailable as exc:
+        return False, str(exc)
+    except ldap.LDAPError as exc:
+        return False, f"{settings.server}: {_describe(exc)}"
+    return True, f"{settings.server}: bound, {settings.search} found"
+
+
 def _connect(ldap, settings: DirectorySettings):
     con = ldap.initialize(settings.server)
     con.set_option(ldap.OPT_REFERRALS, 0)

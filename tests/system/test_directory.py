@@ -170,7 +170,7 @@ def _user(app, username):
             return None
         from app.queries.jurisdiction import jurisdiction_of
 
-        return {"id": user.id, "roles": sorted(r.name for r in user.roles),
+        return {"id": user.id, "username": user.username, "roles": sorted(r.name for r in user.roles),
                 "office": user.office.name if user.office else None,
                 "scope": jurisdiction_of(user).scope, "region": user.office.region.code
                 if user.office else None}
@@ -200,14 +200,17 @@ def test_staff_sign_in_with_the_directory_and_land_with_role_and_office(app, dir
     assert len(created) == 1 and created[0].after["role"] == role
 
 
-def test_a_wrong_password_is_refused(app, directory):
+def test_a_wrong_password_is_refused_and_the_username_is_the_directorys(app, directory):
     from app.extensions import appbuilder
 
-    _client, response, logged_in = _login(app, "wang.district", "Not-The-Password-1")
+    _client, _response, logged_in = _login(app, "Wang.District")  # the directory's spelling kept
+    user = _user(app, "wang.district")
+    assert logged_in is not None and user["username"] == "wang.district"
+    _client, response, logged_in = _login(app, "zhao.street", "Not-The-Password-1")
     assert response.status_code == 302 and "/login" in response.location
-    assert logged_in is None and _user(app, "wang.district") is None
+    assert logged_in is None and _user(app, "zhao.street") is None
     with app.test_request_context():  # an empty password would be an anonymous LDAP bind
-        assert appbuilder.sm.auth_user_db("wang.district", "") is None
+        assert appbuilder.sm.auth_user_db("zhao.street", "") is None
         assert appbuilder.sm.auth_user_db("nobody.here", PASSWORD) is None
 
 

@@ -94,7 +94,8 @@ def authenticate(settings: DirectorySettings, username: str, password: str) -> A
         if not password or not _bind(ldap, con, dn, password):
             return Answer(known=True)
         return Answer(known=True, entry=DirectoryEntry(
-            dn=dn, username=username, name=_first(attrs, settings.name_field),
+            dn=dn, username=_first(attrs, settings.uid_field) or username,
+            name=_first(attrs, settings.name_field),
             email=_first(attrs, settings.email_field),
             office_values=tuple(_values(attrs, settings.office_field)), groups=groups))
     except ldap.LDAPError as exc:
@@ -147,8 +148,8 @@ def _search(ldap, con, settings: DirectorySettings, username: str):
 
     match = f"({settings.uid_field}={escape_filter_chars(username)})"
     query = f"(&{settings.search_filter}{match})" if settings.search_filter else match
-    fields = [f for f in (settings.name_field, settings.email_field, settings.office_field,
-                          settings.group_field) if f]
+    fields = [f for f in (settings.uid_field, settings.name_field, settings.email_field,
+                          settings.office_field, settings.group_field) if f]
     found = [(dn, attrs) for dn, attrs in con.search_s(settings.search, ldap.SCOPE_SUBTREE,
                                                         query, fields)
              if dn is not None and isinstance(attrs, dict)]

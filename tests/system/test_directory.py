@@ -307,3 +307,14 @@ def test_check_config_reaches_the_directory(app, directory):
     app.config["BEIAN_LDAP_BIND_PASSWORD"] = "wrong"
     result = app.test_cli_runner().invoke(args=["beian", "check-config"])
     assert "FAIL  directory:" in result.output and result.exit_code == 1
+
+
+def test_an_unreachable_directory_is_said_and_administrators_still_sign_in(app, directory):
+    from tests.conftest import PASSWORD as DEMO_PASSWORD
+
+    app.config["BEIAN_LDAP_SERVER"] = "ldap://127.0.0.1:1"  # nothing listens on port 1
+    client, response, logged_in = _login(app, "li.city")
+    assert logged_in is None
+    assert "暂时无法连接统一身份目录" in client.get(response.location).get_data(as_text=True)
+    _client, _response, logged_in = _login(app, "admin", DEMO_PASSWORD)
+    assert logged_in is not None

@@ -5,11 +5,15 @@ start-up: workers syncing permissions at boot race and corrupt permission rows).
 
 from __future__ import annotations
 
-from flask import request
+import logging
+
+from flask import current_app, g, request
 from flask_appbuilder.exceptions import PasswordComplexityValidationError
 from flask_appbuilder.security.sqla.manager import SecurityManager
-from flask_appbuilder.security.views import UserDBModelView
+from flask_appbuilder.security.views import AuthDBView, UserDBModelView
 
+from app.domain.directory import DIRECTORY_UNAVAILABLE, account_kind, asks_directory
+from app.domain.errors import DomainError
 from app.domain.passwords import PASSWORD_RULE, is_complex
 from app.domain.roles import (
     ROLE_ADMIN,
@@ -22,6 +26,7 @@ from app.domain.roles import (
 )
 from app.models.users import BeianUser
 
+log = logging.getLogger(__name__)
 ROLE_PUBLIC = "Public"
 
 READ = ("can_list", "can_show")
@@ -156,16 +161,78 @@ class BeianUserDBModelView(UserDBModelView):
     ]
 
 
+class BeianAuthDBView(AuthDBView):
+    """FAB's login page (/login/), saying why a directory sign-in was refused (no office, no
+    role, the directory unreachable) instead of "invalid login"."""
+
+    @property
+    def invalid_login_message(self):
+        return g.get("beian_login_refusal") or AuthDBView.invalid_login_message
+
+
 class BeianSecurityManager(SecurityManager):
+    """AUTH_DB for everyone FAB-wise; staff are checked against the city's directory when
+    BEIAN_LDAP_SERVER is set (docs/directory.md), everyone else against the database."""
+
     user_model = BeianUser
     userdbmodelview = BeianUserDBModelView
+    authdbview = BeianAuthDBView
+
+    # -- sign-in: the directory for staff, the database for the rest ----------------------
+    def auth_user_db(self, username, password):
+        from app.services.accounts.ldap_directory import DirectorySettings
+
+        settings = DirectorySettings.from_config(current_app.config)
+        if settings is None or not asks_directory(username or "", self._local_kind(username),
+                                                  settings.staff_pattern):
+            return super().auth_user_db(username, password)
+        return self._auth_user_directory(settings, username, password)
+
+    def _local_kind(self, username) -> str | None:
+        """employer / individual / admin / staff for a local account (by username or e-mail)."""
+        if not username:
+            return None
+        user = self.find_user(username=username)
+        if user is None and "@" in username:
+            user = self.find_user(email=username)
+        if user is None:
+            return None
+        return account_kind((r.name for r in user.roles), has_unit=bool(user.unit_id),
+                            has_person=bool(user.person_id))
+
+    def _auth_user_directory(self, settings, username, password):
+        from app.services.accounts import directory, ldap_directory
+
+        try:
+            answer = ldap_directory.authenticate(settings, username, password)
+        except ldap_directory.DirectoryUnavailable:
+            g.beian_login_refusal = DIRECTORY_UNAVAILABLE().message
+            return None
+        if answer.entry is None:
+            local = self.find_user(username=username)
+            if answer.known and local is not None:
+                self.update_user_auth_stat(local, False)
+            log.info("directory sign-in refused for %s (%s)", username,
+                     "wrong password" if answer.known else "not in the directory")
+            return None
+        try:
+            user = directory.sign_in(answer.entry, settings.role_groups,
+                                     ip=request.remote_addr or "")
+        except DomainError as refusal:
+            g.beian_login_refusal = refusal.message
+            log.info("directory sign-in refused for %s: %s", username, refusal.code)
+            return None
+        self.update_user_auth_stat(user, True)
+        return user
 
     def on_user_login(self, user) -> None:
         from app.services.actor import Actor
         from app.services.audit import record
+        from app.services.transaction import transaction
 
         actor = Actor.of(user, ip=request.remote_addr if request else "")
-        record(actor, "user", user.id, "login")
+        with transaction():  # FAB has committed the login count already: the entry is its own
+            record(actor, "user", user.id, "login")
 
     # -- roles as code -----------------------------------------------------------------------
     def sync_roles(self) -> dict[str, int]:

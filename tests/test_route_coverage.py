@@ -26,7 +26,7 @@ METHODS = set(HTTP.values())
 NOT_IN_A_MATRIX = {
     # Static files and FAB's own machinery: no records, no role logic of ours.
     "static", "appbuilder.static", "UtilView.back", "LocaleView.index", "SwaggerView.show",
-    "UserStatsChartView.chart", "AuthDBView.login", "AuthDBView.logout",
+    "UserStatsChartView.chart", "BeianAuthDBView.login", "BeianAuthDBView.logout",
     "ResetMyPasswordView.this_form_get", "ResetMyPasswordView.this_form_post",
     "ResetPasswordView.this_form_get", "ResetPasswordView.this_form_post",
     "UserInfoEditView.this_form_get", "UserInfoEditView.this_form_post",

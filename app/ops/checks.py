@@ -78,6 +78,7 @@ def static_checks(config: Mapping, malformed: list[str] = ()) -> list[Check]:
                         store if shared else f"{store or 'memory://'}: production needs a shared "
                         "store for rate limits (RATELIMIT_STORAGE_URI=redis://127.0.0.1:6379/0)"))
     checks.extend(_sms_checks(config))
+    checks.append(directory_check(config))
     return checks
 
 
@@ -96,6 +97,33 @@ def _sms_checks(config: Mapping) -> list[Check]:
                   "the SMS gateway is configured" if not missing else
                   f"HttpSmsSender needs {', '.join(missing)} (the gateway's address, key id, "
                   "secret and SMS signature)")]
+
+
+def directory_check(config: Mapping) -> Check:
+    """Staff directory sign-in (docs/directory.md): when BEIAN_LDAP_SERVER is set, python-ldap
+    is installed and the search base and role groups are usable. Fails in every environment:
+    a half-configured directory would refuse every staff sign-in."""
+    import re
+
+    from app.domain.directory import parse_role_groups
+    from app.services.accounts.ldap_directory import MISSING_LIBRARY, library_installed
+
+    server = config.get("BEIAN_LDAP_SERVER") or ""
+    if not server:
+        return Check("BEIAN_LDAP_SERVER", True, "not set: staff sign in with local passwords")
+    problems = [] if library_installed() else [MISSING_LIBRARY]
+    if not config.get("BEIAN_LDAP_SEARCH"):
+        problems.append("BEIAN_LDAP_SEARCH is not set (the base DN staff are searched under)")
+    try:
+        if not parse_role_groups(config.get("BEIAN_LDAP_ROLE_GROUPS") or ""):
+            problems.append("BEIAN_LDAP_ROLE_GROUPS is empty: no directory group gives a role")
+    except ValueError as exc:
+        problems.append(str(exc))
+    try:
+        re.compile(config.get("BEIAN_LDAP_STAFF_PATTERN") or "")
+    except re.error as exc:
+        problems.append(f"BEIAN_LDAP_STAFF_PATTERN is not a regular expression ({exc})")
+    return Check("BEIAN_LDAP_SERVER", not problems, "; ".join(problems) or server)
 
 
 def refuse_to_start_unless_ready(config: Mapping, malformed: list[str]) -> None:

@@ -14,6 +14,10 @@ import subprocess
 from pathlib import Path
 from types import SimpleNamespace
 
+# prometheus_client picks its value class (per process, or shared through
+# PROMETHEUS_MULTIPROC_DIR) when first imported: import it before a test sets that variable for
+# gunicorn's configuration, so the app's metrics in later tests stay per process.
+import prometheus_client  # noqa: F401
 import pytest
 
 import config as settings

@@ -31,28 +31,25 @@ class Jurisdiction:
     def is_city_wide(self) -> bool:
         return self.scope == "all"
 
+    def _match(self, target, own_scope: str, own_id, yes, no):
+        """One rule for both forms: `target` is a model class (an SQL clause comes back) or a
+        loaded row (a bool comes back)."""
+        if self.scope == "all":
+            return yes
+        if self.scope == "district":
+            return target.district_id == self.region_id
+        if self.scope == "street":
+            return target.street_id == self.region_id
+        if self.scope == own_scope:
+            return target.id == own_id
+        return no
+
     # -- SQL clauses -----------------------------------------------------------------------
     def unit_clause(self, unit=Unit):
-        if self.scope == "all":
-            return true()
-        if self.scope == "district":
-            return unit.district_id == self.region_id
-        if self.scope == "street":
-            return unit.street_id == self.region_id
-        if self.scope == "unit":
-            return unit.id == self.unit_id
-        return false()
+        return self._match(unit, "unit", self.unit_id, true(), false())
 
     def person_clause(self, person=Person):
-        if self.scope == "all":
-            return true()
-        if self.scope == "district":
-            return person.district_id == self.region_id
-        if self.scope == "street":
-            return person.street_id == self.region_id
-        if self.scope == "person":
-            return person.id == self.person_id
-        return false()
+        return self._match(person, "person", self.person_id, true(), false())
 
     def region_clause(self, region_model):
         """Regions a user may pick (e.g. the district/street of a unit they register)."""
@@ -66,30 +63,10 @@ class Jurisdiction:
 
     # -- checks on loaded objects ------------------------------------------------------------
     def covers_unit(self, unit: Unit | None) -> bool:
-        if unit is None:
-            return False
-        if self.scope == "all":
-            return True
-        if self.scope == "district":
-            return unit.district_id == self.region_id
-        if self.scope == "street":
-            return unit.street_id == self.region_id
-        if self.scope == "unit":
-            return unit.id == self.unit_id
-        return False
+        return unit is not None and self._match(unit, "unit", self.unit_id, True, False)
 
     def covers_person(self, person: Person | None) -> bool:
-        if person is None:
-            return False
-        if self.scope == "all":
-            return True
-        if self.scope == "district":
-            return person.district_id == self.region_id
-        if self.scope == "street":
-            return person.street_id == self.region_id
-        if self.scope == "person":
-            return person.id == self.person_id
-        return False
+        return person is not None and self._match(person, "person", self.person_id, True, False)
 
 
 NOWHERE = Jurisdiction("none")
